@@ -1,0 +1,30 @@
+package io.autoglm.fleet.events;
+
+/**
+ * Groups event types that share a Pulsar topic per tenant. Heartbeats, liveness timers and the
+ * commands devices consume get their own families because their volume, retention and readers
+ * differ from lifecycle events.
+ */
+public enum EventFamily {
+    DEVICE("device"),
+    HEARTBEAT("heartbeat"),
+    LIVENESS("liveness"),
+    /** Liveness deadlines: Pulsar delayed messages read only by the heartbeat function. */
+    DEADLINE("deadline"),
+    COMMAND("command"),
+    /** What devices consume: dispatched commands and inference placed on them, keyed by device id. */
+    DEVICE_COMMAND("device-commands"),
+    INFERENCE("inference"),
+    MODEL("model");
+
+    private final String topicName;
+
+    EventFamily(String topicName) {
+        this.topicName = topicName;
+    }
+
+    /** The family's part of a topic name, e.g. {@code fleet.acme.heartbeat}. */
+    public String topicName() {
+        return topicName;
+    }
+}

@@ -1,0 +1,113 @@
+package io.autoglm.fleet.events;
+
+import io.autoglm.fleet.events.command.CommandBatchDispatched;
+import io.autoglm.fleet.events.command.CommandBatchRequested;
+import io.autoglm.fleet.events.command.CommandDispatched;
+import io.autoglm.fleet.events.command.CommandRequested;
+import io.autoglm.fleet.events.device.DeviceDeclaration;
+import io.autoglm.fleet.events.device.DeviceDeregistered;
+import io.autoglm.fleet.events.device.DeviceDeregistrationRequested;
+import io.autoglm.fleet.events.device.DeviceHeartbeat;
+import io.autoglm.fleet.events.device.DeviceRegistered;
+import io.autoglm.fleet.events.device.DeviceStatusChanged;
+import io.autoglm.fleet.events.device.LivenessDeadline;
+import io.autoglm.fleet.events.inference.InferenceCompleted;
+import io.autoglm.fleet.events.inference.InferenceDispatched;
+import io.autoglm.fleet.events.inference.InferenceFailed;
+import io.autoglm.fleet.events.inference.InferenceRequested;
+import io.autoglm.fleet.events.model.ModelVersionPromoted;
+import io.autoglm.fleet.events.model.ModelVersionPublished;
+
+import java.net.URI;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The catalogue of every event type in the system: its CloudEvents {@code type}, payload record,
+ * JSON Schema ({@code dataschema}) and topic family. Nothing outside this module spells a type string.
+ */
+public enum EventType {
+    DEVICE_REGISTRATION_REQUESTED("device.registration.requested", DeviceDeclaration.class, EventFamily.DEVICE),
+    DEVICE_REGISTERED("device.registered", DeviceRegistered.class, EventFamily.DEVICE),
+    DEVICE_REGISTRATION_REJECTED("device.registration.rejected", Rejection.class, EventFamily.DEVICE),
+    DEVICE_DEREGISTRATION_REQUESTED("device.deregistration.requested", DeviceDeregistrationRequested.class, EventFamily.DEVICE),
+    DEVICE_DEREGISTERED("device.deregistered", DeviceDeregistered.class, EventFamily.DEVICE),
+    DEVICE_DEREGISTRATION_REJECTED("device.deregistration.rejected", Rejection.class, EventFamily.DEVICE),
+    DEVICE_HEARTBEAT("device.heartbeat", DeviceHeartbeat.class, EventFamily.HEARTBEAT),
+    DEVICE_HEARTBEAT_REJECTED("device.heartbeat.rejected", Rejection.class, EventFamily.HEARTBEAT),
+    DEVICE_STATUS_CHANGED("device.status.changed", DeviceStatusChanged.class, EventFamily.LIVENESS),
+    DEVICE_LIVENESS_DEADLINE("device.liveness.deadline", LivenessDeadline.class, EventFamily.DEADLINE),
+    COMMAND_REQUESTED("command.requested", CommandRequested.class, EventFamily.COMMAND),
+    COMMAND_DISPATCHED("command.dispatched", CommandDispatched.class, EventFamily.DEVICE_COMMAND),
+    COMMAND_REJECTED("command.rejected", Rejection.class, EventFamily.COMMAND),
+    COMMAND_BATCH_REQUESTED("command.batch.requested", CommandBatchRequested.class, EventFamily.COMMAND),
+    COMMAND_BATCH_DISPATCHED("command.batch.dispatched", CommandBatchDispatched.class, EventFamily.COMMAND),
+    COMMAND_BATCH_REJECTED("command.batch.rejected", Rejection.class, EventFamily.COMMAND),
+    INFERENCE_REQUESTED("inference.requested", InferenceRequested.class, EventFamily.INFERENCE),
+    INFERENCE_DISPATCHED("inference.dispatched", InferenceDispatched.class, EventFamily.INFERENCE),
+    INFERENCE_COMPLETED("inference.completed", InferenceCompleted.class, EventFamily.INFERENCE),
+    INFERENCE_FAILED("inference.failed", InferenceFailed.class, EventFamily.INFERENCE),
+    MODEL_VERSION_PUBLISHED("model.version.published", ModelVersionPublished.class, EventFamily.MODEL),
+    MODEL_VERSION_PROMOTED("model.version.promoted", ModelVersionPromoted.class, EventFamily.MODEL);
+
+    /** Prefix of every type string. */
+    public static final String TYPE_PREFIX = "io.autoglm.";
+    /** Where the schemas are published; {@code dataschema} is this plus {@code v1/<name>.json}. */
+    public static final String SCHEMA_BASE = "https://schemas.autoglm.io/events/";
+    private static final String SCHEMA_VERSION = "v1";
+
+    private static final Map<String, EventType> BY_TYPE =
+            Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventType::type, Function.identity()));
+
+    private final String name;
+    private final String type;
+    private final Class<?> payloadType;
+    private final EventFamily family;
+    private final URI dataSchema;
+
+    EventType(String name, Class<?> payloadType, EventFamily family) {
+        this.name = name;
+        this.type = TYPE_PREFIX + name;
+        this.payloadType = payloadType;
+        this.family = family;
+        this.dataSchema = URI.create(SCHEMA_BASE + SCHEMA_VERSION + "/" + name + ".json");
+    }
+
+    /** The CloudEvents {@code type} attribute, e.g. {@code io.autoglm.device.heartbeat}. */
+    public String type() {
+        return type;
+    }
+
+    public Class<?> payloadType() {
+        return payloadType;
+    }
+
+    public EventFamily family() {
+        return family;
+    }
+
+    /** The {@code dataschema} attribute value for events of this type. */
+    public URI dataSchema() {
+        return dataSchema;
+    }
+
+    /** Classpath location of the JSON Schema, relative to the classpath root. */
+    public String schemaResource() {
+        return "schemas/" + SCHEMA_VERSION + "/" + name + ".json";
+    }
+
+    /**
+     * Whether events of this type must carry the {@code tenant} extension. Everything that concerns
+     * devices, commands or inference belongs to a tenant; the model store is shared.
+     */
+    public boolean tenantScoped() {
+        return family != EventFamily.MODEL;
+    }
+
+    public static Optional<EventType> fromType(String type) {
+        return Optional.ofNullable(BY_TYPE.get(type));
+    }
+}
