@@ -1,0 +1,70 @@
+package io.autoglm.fleet.events;
+
+import io.autoglm.fleet.events.fixtures.SamplePayloads;
+import io.autoglm.fleet.events.validation.EventValidator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EventCatalogueTest {
+
+    @Test
+    void typeStringsAreUniqueReverseDnsUnderIoAutoglm() {
+        Set<String> types = Arrays.stream(EventType.values()).map(EventType::type).collect(Collectors.toSet());
+        assertThat(types).hasSize(EventType.values().length);
+        assertThat(types).allMatch(type -> type.matches("io\\.autoglm(\\.[a-z]+)+"));
+        assertThat(EventType.fromType("io.autoglm.device.heartbeat")).contains(EventType.DEVICE_HEARTBEAT);
+        assertThat(EventType.fromType("io.autoglm.device.unknown")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(EventType.class)
+    void everyTypeHasASchemaThatDataschemaPointsAt(EventType type) throws Exception {
+        try (InputStream schema = getClass().getClassLoader().getResourceAsStream(type.schemaResource())) {
+            assertThat(schema).as(type.schemaResource()).isNotNull();
+            String id = EventJson.mapper().readTree(schema).get("$id").asText();
+            assertThat(id).isEqualTo(type.dataSchema().toString());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(EventType.class)
+    void samplePayloadSatisfiesItsSchemaAndRoundTripsThroughJson(EventType type) {
+        Object payload = SamplePayloads.of(type);
+        assertThat(payload).isInstanceOf(type.payloadType());
+        byte[] json = EventJson.write(payload);
+
+        assertThat(EventValidator.standard().validateData(type, EventJson.tree(json))).isEmpty();
+        assertThat(EventJson.read(json, type.payloadType())).isEqualTo(payload);
+    }
+
+    @Test
+    void eventsCarryTheCatalogueAttributes() {
+        var event = Events.newEvent(EventType.DEVICE_HEARTBEAT, java.net.URI.create("/devices/x"), "acme", "dev-1",
+                SamplePayloads.heartbeat()).build();
+        assertThat(event.getType()).isEqualTo("io.autoglm.device.heartbeat");
+        assertThat(event.getDataSchema()).isEqualTo(EventType.DEVICE_HEARTBEAT.dataSchema());
+        assertThat(event.getDataContentType()).isEqualTo("application/json");
+        assertThat(Events.tenant(event)).isEqualTo("acme");
+        assertThat(Events.partitionKey(event)).isEqualTo("dev-1");
+        assertThat(Events.payload(event, io.autoglm.fleet.events.device.DeviceHeartbeat.class)).isEqualTo(SamplePayloads.heartbeat());
+    }
+
+    @Test
+    void refusesAPayloadOfTheWrongTypeOrAMissingTenant() {
+        var source = java.net.URI.create("/x");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        Events.newEvent(EventType.DEVICE_HEARTBEAT, source, "acme", null, SamplePayloads.declaration()))
+                .hasMessageContaining("carries DeviceHeartbeat, not DeviceDeclaration");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        Events.newEvent(EventType.DEVICE_HEARTBEAT, source, null, null, SamplePayloads.heartbeat()))
+                .hasMessageContaining("needs a tenant");
+    }
+}
