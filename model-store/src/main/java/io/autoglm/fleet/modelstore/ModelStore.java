@@ -35,6 +35,8 @@ import java.util.stream.Collectors;
  */
 public final class ModelStore implements AutoCloseable {
 
+    /** The implicit alias of the newest published version. */
+    public static final String LATEST = "latest";
     /** The CloudEvents {@code source} of the store's events. */
     public static final URI EVENT_SOURCE = URI.create("/model-store");
     /** Uploads older than this and never committed are someone's crash; gc removes them. */
@@ -116,7 +118,10 @@ public final class ModelStore implements AutoCloseable {
                 .orElse(AliasTable.empty());
     }
 
-    /** The version a reference names: the pinned one if published, else the alias's target. */
+    /**
+     * The version a reference names: the pinned one if published, else the alias's target. The alias
+     * {@value #LATEST} names the newest published version unless an alias of that name was promoted.
+     */
     public int resolve(ModelRef ref) {
         if (ref.pinned()) {
             if (!versions(ref.name()).contains(ref.version())) {
@@ -125,6 +130,13 @@ public final class ModelStore implements AutoCloseable {
             return ref.version();
         }
         AliasTable aliases = aliases(ref.name());
+        if (LATEST.equals(ref.alias()) && aliases.version(LATEST).isEmpty()) {
+            List<Integer> published = versions(ref.name());
+            if (published.isEmpty()) {
+                throw modelNotFound(ref.name());
+            }
+            return published.get(published.size() - 1);
+        }
         return aliases.version(ref.alias()).orElseThrow(() -> {
             if (versions(ref.name()).isEmpty()) {
                 return modelNotFound(ref.name());

@@ -114,6 +114,7 @@ public abstract class ModelStoreContract {
         assertThat(store.resolve(ModelRef.parse("echo"))).isEqualTo(1);
         assertThat(store.resolve(ModelRef.parse("echo@canary"))).isEqualTo(2);
         assertThat(store.resolve(ModelRef.parse("echo@2"))).isEqualTo(2);
+        assertThat(store.resolve(ModelRef.parse("echo@latest"))).as("the newest, implicitly").isEqualTo(2);
         assertThat(store.aliases("echo").aliases()).isEqualTo(Map.of("stable", 1, "canary", 2));
         assertThatThrownBy(() -> store.resolve(ModelRef.parse("echo@beta")))
                 .isInstanceOf(ModelNotFoundException.class).hasMessageContaining("echo has no alias 'beta'").hasMessageContaining("stable -> 1");
