@@ -42,13 +42,9 @@ public final class FileSystemBackend implements StoreBackend {
 
     private final Path root;
 
+    /** A store in {@code root}; the directory is created on the first write, so readers never create one. */
     public FileSystemBackend(Path root) {
         this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
-        try {
-            Files.createDirectories(this.root);
-        } catch (IOException e) {
-            throw new ModelStoreException("cannot create the model store directory " + this.root + ": " + e.getMessage(), e);
-        }
     }
 
     public Path root() {
@@ -62,6 +58,9 @@ public final class FileSystemBackend implements StoreBackend {
 
     @Override
     public List<String> models() {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
         try (Stream<Path> children = Files.list(root)) {
             return children.filter(Files::isDirectory)
                     .map(p -> p.getFileName().toString())

@@ -34,6 +34,8 @@ import java.util.TreeSet;
 public final class TensorRunner implements ModelRunner<TensorRunner.Tensors> {
 
     private static final Set<String> WIRE_TYPES = Set.of("float32", "int64", "int32");
+    /** More elements than a JSON request can reasonably carry; also keeps shape arithmetic from overflowing. */
+    static final long MAX_ELEMENTS = 1L << 28;
 
     /**
      * A request's checked tensors.
@@ -137,7 +139,11 @@ public final class TensorRunner implements ModelRunner<TensorRunner.Tensors> {
             if (got < 1) {
                 problems.add(location + " has shape " + shape + "; every dimension must be at least 1");
             }
-            count = Math.multiplyExact(count, Math.max(got, 0));
+            count = count > MAX_ELEMENTS || got > MAX_ELEMENTS ? MAX_ELEMENTS + 1 : count * Math.max(got, 0);
+        }
+        if (count > MAX_ELEMENTS) {
+            problems.add(location + " has shape " + shape + ", over " + MAX_ELEMENTS + " elements");
+            return problems;
         }
         if (problems.isEmpty() && count != tensor.data().size()) {
             problems.add(location + " has " + tensor.data().size() + " elements; shape " + shape + " needs " + count);
