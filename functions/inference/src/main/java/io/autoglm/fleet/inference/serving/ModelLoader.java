@@ -1,6 +1,7 @@
 package io.autoglm.fleet.inference.serving;
 
 import ai.djl.Model;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import io.autoglm.fleet.inference.engine.EngineSelector;
 import io.autoglm.fleet.inference.engine.ExecutionProvider;
 import io.autoglm.fleet.inference.engine.GpuArchitecture;
@@ -13,6 +14,7 @@ import io.autoglm.fleet.modelstore.ProgressListener;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 
 /**
@@ -63,16 +65,27 @@ public final class ModelLoader {
         OrtSessions.Tuning tuning = new OrtSessions.Tuning(
                 manifest.engine().intraOpThreads() != null ? manifest.engine().intraOpThreads() : settings.intraOpThreads(),
                 settings.cpuArena(), manifest.engine().trtFp16());
-        EngineSelector.Selection<Model> selection = EngineSelector.select(label, order,
-                provider -> OrtSessions.load(label, dir.modelFile(), provider, tuning, () -> {
-                    architecture[0] = GpuArchitecture.detect().orElse("unknown");
-                    return store.engineCache(name, version, architecture[0]);
-                }),
-                LOG::warning);
+        // the tokenizer builds on another thread while ONNX Runtime creates the session
+        CompletableFuture<HuggingFaceTokenizer> tokenizer = manifest.text() == null ? null
+                : CompletableFuture.supplyAsync(() -> TextEmbeddingRunner.tokenizer(dir.file(manifest.text().tokenizer())));
+        EngineSelector.Selection<Model> selection;
+        try {
+            selection = EngineSelector.select(label, order,
+                    provider -> OrtSessions.load(label, dir.modelFile(), provider, tuning, () -> {
+                        architecture[0] = GpuArchitecture.detect().orElse("unknown");
+                        return store.engineCache(name, version, architecture[0]);
+                    }),
+                    LOG::warning);
+        } catch (RuntimeException e) {
+            if (tokenizer != null) {
+                tokenizer.thenAccept(HuggingFaceTokenizer::close);
+            }
+            throw e;
+        }
         ModelRunner<?> runner;
         try {
-            runner = manifest.text() != null
-                    ? new TextEmbeddingRunner(label, selection.loaded(), dir.file(manifest.text().tokenizer()), manifest)
+            runner = tokenizer != null
+                    ? new TextEmbeddingRunner(label, selection.loaded(), tokenizer.join(), manifest)
                     : new TensorRunner(label, selection.loaded(), manifest);
         } catch (RuntimeException e) {
             selection.loaded().close();

@@ -48,9 +48,13 @@ public final class TextEmbeddingRunner implements ModelRunner<TextEmbeddingRunne
     private final List<String> inputs;
     private final int maxTexts;
 
-    public TextEmbeddingRunner(String name, Model model, Path tokenizerFile, ModelManifest manifest) {
+    /**
+     * @param tokenizer built by {@link #tokenizer} (the loader builds it while the session loads); closed with this runner
+     */
+    public TextEmbeddingRunner(String name, Model model, HuggingFaceTokenizer tokenizer, ModelManifest manifest) {
         this.name = Objects.requireNonNull(name, "name");
         this.model = Objects.requireNonNull(model, "model");
+        this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
         this.settings = Objects.requireNonNull(manifest.text(), "a text-embedding manifest");
         this.maxTexts = manifest.batching().maxBatchSize();
         this.inputs = manifest.inputs().stream().map(TensorSpec::name).toList();
@@ -58,15 +62,19 @@ public final class TextEmbeddingRunner implements ModelRunner<TextEmbeddingRunne
             throw new IllegalArgumentException(name + ": a text-embedding model takes input_ids and optionally attention_mask "
                     + "and token_type_ids; this one takes " + inputs);
         }
+    }
+
+    /** The tokenizer of a version, as this runner uses it: special tokens added, no padding, no truncation. */
+    public static HuggingFaceTokenizer tokenizer(Path tokenizerFile) {
         try {
-            this.tokenizer = HuggingFaceTokenizer.builder()
+            return HuggingFaceTokenizer.builder()
                     .optTokenizerPath(tokenizerFile)
                     .optAddSpecialTokens(true)
                     .optPadding(false)
                     .optTruncation(false)
                     .build();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot load the tokenizer " + tokenizerFile + " of " + name, e);
+            throw new UncheckedIOException("cannot load the tokenizer " + tokenizerFile, e);
         }
     }
 

@@ -85,6 +85,7 @@ final class HttpLoad {
                     }
                 }
             }, "caller-" + c);
+            caller.setDaemon(true);
             caller.start();
             callers.add(caller);
         }

@@ -62,8 +62,14 @@ public final class InferenceBenchmark {
         javaOptions = List.of(System.getProperty("bench.javaOptions", "-Xmx256m -XX:+UseSerialGC").split(" "));
     }
 
-    public static void main(String[] args) throws Exception {
-        new InferenceBenchmark(args).run();
+    public static void main(String[] args) {
+        try {
+            new InferenceBenchmark(args).run();
+            System.exit(0);
+        } catch (Throwable t) {
+            t.printStackTrace();
+            System.exit(1);
+        }
     }
 
     private void run() throws Exception {
