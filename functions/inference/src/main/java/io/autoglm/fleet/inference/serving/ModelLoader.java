@@ -58,6 +58,7 @@ public final class ModelLoader {
     public LoadedVersion<?> load(String name, int version) {
         long start = System.nanoTime();
         ModelVersionDirectory dir = store.open(ModelRef.version(name, version), ProgressListener.NONE);
+        long verified = System.nanoTime();
         ModelManifest manifest = dir.manifest();
         String label = name + "@" + version;
         List<ExecutionProvider> order = providers(manifest);
@@ -82,6 +83,7 @@ public final class ModelLoader {
             }
             throw e;
         }
+        long sessionReady = System.nanoTime();
         ModelRunner<?> runner;
         try {
             runner = tokenizer != null
@@ -91,6 +93,7 @@ public final class ModelLoader {
             selection.loaded().close();
             throw e;
         }
+        long runnerReady = System.nanoTime();
         LoadedVersion<?> loaded;
         try {
             loaded = LoadedVersion.start(manifest, selection.provider(), runner, settings.workers(), observer);
@@ -102,7 +105,10 @@ public final class ModelLoader {
             store.saveEngineCache(name, version, architecture[0]);
         }
         observer.engineSelected(name, version, selection.provider(), selection.fallbacks());
-        LOG.info(String.format("loaded %s on %s in %.0f ms%s", label, selection.provider().wireName(), (System.nanoTime() - start) / 1e6,
+        long end = System.nanoTime();
+        LOG.info(String.format("loaded %s on %s in %.0f ms (fetch and verify %.0f, session %.0f, tokenizer wait %.0f, warm-up %.0f)%s",
+                label, selection.provider().wireName(), (end - start) / 1e6, (verified - start) / 1e6, (sessionReady - verified) / 1e6,
+                (runnerReady - sessionReady) / 1e6, (end - runnerReady) / 1e6,
                 selection.fallbacks().isEmpty() ? "" : " (after: " + String.join("; ", selection.fallbacks()) + ")"));
         return loaded;
     }
