@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -56,6 +57,7 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
     private final int maxQueueSize;
     private final BatchRunner<I, O> runner;
     private final Observer observer;
+    private final Executor replies;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
@@ -69,9 +71,11 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
     /**
      * @param name         for thread names and messages, e.g. {@code all-minilm-l6-v2@3}
      * @param workers      batches that may run at once (engine calls in parallel)
+     * @param replies      completes the callers' futures, so that what callers do with an answer (encode it,
+     *                     write it) runs beside the next batch instead of delaying it
      */
     public DynamicBatcher(String name, int maxBatchSize, Duration maxQueueDelay, int maxQueueSize, int workers,
-                          BatchRunner<I, O> runner, Observer observer) {
+                          BatchRunner<I, O> runner, Observer observer, Executor replies) {
         this.name = Objects.requireNonNull(name, "name");
         if (maxBatchSize < 1 || maxQueueSize < 1 || workers < 1) {
             throw new IllegalArgumentException("maxBatchSize, maxQueueSize and workers must be >= 1");
@@ -81,6 +85,7 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
         this.maxQueueSize = maxQueueSize;
         this.runner = Objects.requireNonNull(runner, "runner");
         this.observer = Objects.requireNonNull(observer, "observer");
+        this.replies = Objects.requireNonNull(replies, "replies");
         for (int i = 0; i < workers; i++) {
             Thread worker = new Thread(this::work, "batcher-" + name + "-" + i);
             worker.setDaemon(true);
@@ -238,13 +243,15 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
                 throw new IllegalStateException("the runner returned " + outputs.size() + " outputs for " + batch.size() + " inputs");
             }
             observer.batchRan(batch.size(), rows, start - batch.get(0).enqueuedNanos(), computeNanos);
-            for (int i = 0; i < batch.size(); i++) {
-                Pending<I, O> p = batch.get(i);
-                p.result().complete(new Served<>(outputs.get(i), rows, (start - p.enqueuedNanos()) / 1e6, computeNanos / 1e6));
-            }
+            replies.execute(() -> {
+                for (int i = 0; i < batch.size(); i++) {
+                    Pending<I, O> p = batch.get(i);
+                    p.result().complete(new Served<>(outputs.get(i), rows, (start - p.enqueuedNanos()) / 1e6, computeNanos / 1e6));
+                }
+            });
         } catch (Throwable t) {
             InferenceFailure failure = InferenceFailure.of(t);
-            batch.forEach(p -> p.result().completeExceptionally(failure));
+            replies.execute(() -> batch.forEach(p -> p.result().completeExceptionally(failure)));
         }
     }
 

@@ -17,6 +17,14 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class LoadedVersion<P> {
 
+    /** Where answers are handed back to callers (encoding, writing), off the batcher's thread. */
+    private static final java.util.concurrent.ExecutorService REPLIES = java.util.concurrent.Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()), runnable -> {
+                Thread thread = new Thread(runnable, "inference-replies");
+                thread.setDaemon(true);
+                return thread;
+            });
+
     private final ModelManifest manifest;
     private final ExecutionProvider provider;
     private final ModelRunner<P> runner;
@@ -39,7 +47,7 @@ public final class LoadedVersion<P> {
                     public void refused(String reason) {
                         observer.refused(name, reason);
                     }
-                });
+                }, REPLIES);
     }
 
     /** Warms {@code runner} with its warm-up request, then starts taking requests. */

@@ -35,7 +35,7 @@ class DynamicBatcherTest {
     }
 
     private DynamicBatcher<Integer, Integer> batcher(int maxBatchSize, Duration delay, int maxQueueSize) {
-        batcher = new DynamicBatcher<>("test@1", maxBatchSize, delay, maxQueueSize, 1, this::doubleEach, DynamicBatcher.Observer.NONE);
+        batcher = new DynamicBatcher<>("test@1", maxBatchSize, delay, maxQueueSize, 1, this::doubleEach, DynamicBatcher.Observer.NONE, Runnable::run);
         return batcher;
     }
 
@@ -127,7 +127,7 @@ class DynamicBatcherTest {
                 throw InferenceFailure.badRequest("data.texts[0]", "13 is unlucky");
             }
             throw new IllegalStateException("engine crashed");
-        }, DynamicBatcher.Observer.NONE);
+        }, DynamicBatcher.Observer.NONE, Runnable::run);
 
         assertThat(failure(batcher.submit(13, 1)).reason()).isEqualTo(FailureReason.BAD_REQUEST);
         InferenceFailure crash = failure(batcher.submit(1, 1));
@@ -149,7 +149,7 @@ class DynamicBatcherTest {
             public void refused(String reason) {
                 seen.add("refused " + reason);
             }
-        });
+        }, Runnable::run);
         batcher.submit(1, 3).get(10, TimeUnit.SECONDS);
         batcher.drain().get(10, TimeUnit.SECONDS);
         failure(batcher.submit(1, 1));

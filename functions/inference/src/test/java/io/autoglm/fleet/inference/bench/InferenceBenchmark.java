@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  *     program that only creates the session and runs one inference; with and without AppCDS;</li>
  * <li>resident memory of the function idle and under load.</li>
  * </ol>
- * Arguments: {@code app store classpath out [seconds] [runs]}.
+ * Arguments: {@code app store classpath out [seconds] [runs]}; {@code runs} 0 skips the cold starts.
  */
 public final class InferenceBenchmark {
 
@@ -78,7 +78,9 @@ public final class InferenceBenchmark {
                 + Files.readString(Path.of("/proc/loadavg")).trim() + "; function JVM options: " + String.join(" ", javaOptions));
         Map<String, Double> raw = rawLoop();
         throughput(raw);
-        coldStart();
+        if (runs > 0) {
+            coldStart();
+        }
         Files.createDirectories(out.getParent());
         Files.writeString(out, report.toString());
         System.out.println("\nwritten to " + out);
