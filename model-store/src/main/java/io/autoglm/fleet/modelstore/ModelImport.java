@@ -36,7 +36,7 @@ public final class ModelImport {
         public Spec {
             ModelRef.checkName(model);
             Objects.requireNonNull(source, "source");
-            entries = entries == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(entries));
+            entries = entries == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(entries));
         }
     }
 
