@@ -196,7 +196,7 @@ class ServedModelsTest {
     }
 
     /** Answers every request with its version number; slow enough that swaps happen mid-batch. */
-    static final class VersionRunner implements ModelRunner<InferenceRequested> {
+    static class VersionRunner implements ModelRunner<InferenceRequested> {
         final int version;
         final AtomicBoolean closed = new AtomicBoolean();
 
@@ -229,7 +229,7 @@ class ServedModelsTest {
 
         @Override
         public InferenceRequested warmupRequest() {
-            return request("m");
+            return new InferenceRequested("warm-up", "m", null, null, null, null);
         }
 
         @Override
