@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -154,20 +156,10 @@ public final class S3Backend implements StoreBackend {
     @Override
     public void writeAliases(String model, byte[] json, String expectedTag) {
         String key = modelPrefix(model) + io.autoglm.fleet.modelstore.AliasTable.FILE_NAME;
-        if (expectedTag == null) {
-            createIfAbsent(key, json, "the aliases of " + model + " were created meanwhile; read them again and retry");
-            return;
-        }
-        try {
-            s3.putObject(b -> b.bucket(bucket).key(key).ifMatch(expectedTag).contentType("application/json"), RequestBody.fromBytes(json));
-        } catch (S3Exception e) {
-            if (e.statusCode() == 412 || e.statusCode() == 409) {
-                throw new VersionConflictException("the aliases of " + model + " changed meanwhile; read them again and retry");
-            }
-            throw failure("write " + key, e);
-        } catch (SdkException e) {
-            throw failure("write " + key, e);
-        }
+        String conflict = expectedTag == null
+                ? "the aliases of " + model + " were created meanwhile; read them again and retry"
+                : "the aliases of " + model + " changed meanwhile; read them again and retry";
+        conditionalPut(key, json, expectedTag, conflict);
     }
 
     @Override
@@ -293,15 +285,48 @@ public final class S3Backend implements StoreBackend {
 
     /** Creates {@code key} only if it does not exist ({@code If-None-Match: *}), else a conflict. */
     private void createIfAbsent(String key, byte[] bytes, String conflict) {
-        try {
-            s3.putObject(PutObjectRequest.builder().bucket(bucket).key(key).ifNoneMatch("*").build(), RequestBody.fromBytes(bytes));
-        } catch (S3Exception e) {
-            if (e.statusCode() == 412 || e.statusCode() == 409) {
-                throw new VersionConflictException(conflict);
+        conditionalPut(key, bytes, null, conflict);
+    }
+
+    /**
+     * A compare-and-set PUT: {@code If-Match} on {@code expectedTag}, or {@code If-None-Match: *} when
+     * it is null. A refused precondition is a {@link VersionConflictException}. When the answer is lost
+     * (a server may refuse the precondition before reading the body and close the connection, so the
+     * client sees only an end of stream), what the bucket holds now decides: our bytes are there, so
+     * the write landed; the object moved on, so it is a conflict; nothing changed, so try again.
+     */
+    private void conditionalPut(String key, byte[] bytes, String expectedTag, String conflict) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                s3.putObject(b -> {
+                    b.bucket(bucket).key(key).contentType(key.endsWith(".json") ? "application/json" : "text/plain");
+                    if (expectedTag == null) {
+                        b.ifNoneMatch("*");
+                    } else {
+                        b.ifMatch(expectedTag);
+                    }
+                }, RequestBody.fromBytes(bytes));
+                return;
+            } catch (S3Exception e) {
+                if (e.statusCode() == 412 || e.statusCode() == 409) {
+                    throw new VersionConflictException(conflict);
+                }
+                throw failure("write " + key, e);
+            } catch (SdkException | UncheckedIOException e) {
+                Optional<ResponseBytes<GetObjectResponse>> now = read(key);
+                if (now.isPresent() && Arrays.equals(now.get().asByteArray(), bytes)) {
+                    return;
+                }
+                boolean unchanged = expectedTag == null
+                        ? now.isEmpty()
+                        : now.map(n -> expectedTag.equals(n.response().eTag())).orElse(false);
+                if (!unchanged) {
+                    throw new VersionConflictException(conflict);
+                }
+                if (attempt == 3) {
+                    throw new ModelStoreException("cannot write " + key + " in " + location() + ": " + e.getMessage(), e);
+                }
             }
-            throw failure("create " + key, e);
-        } catch (SdkException e) {
-            throw failure("create " + key, e);
         }
     }
 
