@@ -1,0 +1,48 @@
+package io.autoglm.fleet.liveness;
+
+import io.autoglm.fleet.events.device.LivenessStatus;
+
+/**
+ * What the evaluator keeps per device: status, the last accepted heartbeat, the running gap statistics,
+ * hysteresis progress and the one deadline it has outstanding. Mutable, guarded by its own monitor;
+ * about 100 bytes, so a function holds hundreds of thousands.
+ */
+final class DeviceLiveness {
+
+    static final long NONE = Long.MIN_VALUE;
+
+    /** Null until the device's first heartbeat (or its last recorded transition) is known. */
+    LivenessStatus status;
+    long lastSeq = -1;
+    long lastSentAtMillis = NONE;
+    /** When the last accepted heartbeat arrived here; after a restart, the restart (a grace period). */
+    long lastArrivalMillis = NONE;
+    /** The last arrival is the instance's start, not a heartbeat: the next gap is not a sample. */
+    boolean arrivalIsGrace;
+    double meanGapMs;
+    double gapVariance;
+    int timelyHeartbeats;
+    /** Due time of the outstanding deadline, or {@link #NONE}. */
+    long armedDueMillis = NONE;
+    LivenessStatus armedStage;
+
+    DeviceLiveness(double initialMeanMs, double initialVariance) {
+        this.meanGapMs = initialMeanMs;
+        this.gapVariance = initialVariance;
+    }
+
+    boolean hasHeartbeat() {
+        return lastArrivalMillis != NONE;
+    }
+
+    boolean armed() {
+        return armedDueMillis != NONE;
+    }
+
+    /** West's / Finch's incremental exponentially weighted mean and variance of the arrival gaps. */
+    void addGap(double gapMs) {
+        double delta = gapMs - meanGapMs;
+        meanGapMs += LivenessPolicy.SMOOTHING * delta;
+        gapVariance = (1 - LivenessPolicy.SMOOTHING) * (gapVariance + LivenessPolicy.SMOOTHING * delta * delta);
+    }
+}
