@@ -259,30 +259,35 @@ public final class Router {
     }
 
     private Nearest nearest(FleetIndex fleet, Eligibility eligible, String region) {
-        List<DeviceEntry> candidates = fleet.all(eligible);
-        if (candidates.isEmpty()) {
-            return null;
-        }
+        DeviceEntry[] candidates = null;
         String where = "any region";
         if (region != null) {
-            List<DeviceEntry> local = candidates.stream().filter(e -> region.equals(e.profile.region)).toList();
-            if (!local.isEmpty()) {
+            DeviceEntry[] local = fleet.members(eligible.key().inRegion(region));
+            if (anyWithRoom(local, eligible)) {
                 candidates = local;
                 where = "region " + region;
             } else {
                 where = "any region (none qualifies in " + region + ")";
             }
         }
+        if (candidates == null) {
+            candidates = fleet.members(eligible.key());
+        }
         double closest = Double.POSITIVE_INFINITY;
         for (DeviceEntry candidate : candidates) {
-            closest = Math.min(closest, candidate.rttMs());
+            if (eligible.hasRoom(candidate)) {
+                closest = Math.min(closest, candidate.rttMs());
+            }
+        }
+        if (closest == Double.POSITIVE_INFINITY) {
+            return null;
         }
         DeviceEntry chosen = null;
         double lightest = Double.POSITIVE_INFINITY;
         int ties = 0;
         Random draw = random.get();
         for (DeviceEntry candidate : candidates) {
-            if (candidate.rttMs() > closest + policy.nearestToleranceMs()) {
+            if (candidate.rttMs() > closest + policy.nearestToleranceMs() || !eligible.hasRoom(candidate)) {
                 continue;
             }
             double load = candidate.load();
@@ -296,6 +301,15 @@ public final class Router {
         }
         return new Nearest(chosen, String.format(Locale.ROOT, "%s, rtt %.0f ms (closest %.0f ms), load %.2f",
                 where, chosen.rttMs(), closest, lightest));
+    }
+
+    private static boolean anyWithRoom(DeviceEntry[] entries, Eligibility eligible) {
+        for (DeviceEntry entry : entries) {
+            if (eligible.hasRoom(entry)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Target target(DeviceEntry entry, String reason) {

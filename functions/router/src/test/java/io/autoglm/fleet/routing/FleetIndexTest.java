@@ -35,17 +35,43 @@ class FleetIndexTest {
     @Test
     void samplingIsUniformOverQualifyingDevicesEvenWhenFewQualify() {
         for (int d = 0; d < 1000; d++) {
-            Fleets.add(fleet, device("d" + d), LivenessStatus.ONLINE);
+            Fleets.add(fleet, device("d" + d).labels(java.util.Map.of("shard", "s" + (d % 100))), LivenessStatus.ONLINE);
         }
+        Eligibility shard7 = shard("s7");
         Random random = new Random(3);
         Map<String, Integer> drawn = new HashMap<>();
-        for (int i = 0; i < 3000; i++) {
-            List<DeviceEntry> sample = fleet.sample(e -> e.deviceId.endsWith("7") && e.deviceId.length() == 3, 2, random);
+        for (int i = 0; i < 5000; i++) {
+            List<DeviceEntry> sample = fleet.sample(shard7, 2, random);
             assertThat(sample).hasSize(2).doesNotHaveDuplicates();
             sample.forEach(e -> drawn.merge(e.deviceId, 1, Integer::sum));
         }
 
-        assertThat(drawn).hasSize(9);
-        assertThat(drawn.values()).allMatch(n -> n > 450 && n < 900);
+        assertThat(drawn).hasSize(10);
+        assertThat(drawn.values()).allMatch(n -> n > 800 && n < 1200);
+    }
+
+    @Test
+    void aSelectionFollowsDevicesAsTheyComeAndGo() {
+        for (int d = 0; d < 1000; d++) {
+            Fleets.add(fleet, device("d" + d).labels(java.util.Map.of("shard", "s" + (d % 100))), LivenessStatus.ONLINE);
+        }
+        assertThat(fleet.all(shard("s7"))).hasSize(10);
+
+        fleet.statusChanged("d107", LivenessStatus.OFFLINE);
+        fleet.registered("d207", null);
+        Fleets.add(fleet, device("new").labels(java.util.Map.of("shard", "s7")), LivenessStatus.ONLINE);
+        fleet.registered("d307", device("d307").labels(java.util.Map.of("shard", "moved")).record("acme"));
+
+        assertThat(fleet.all(shard("s7"))).extracting(e -> e.deviceId)
+                .contains("new").doesNotContain("d107", "d207", "d307").hasSize(8);
+        Random random = new Random(5);
+        for (int i = 0; i < 200; i++) {
+            assertThat(fleet.sample(shard("s7"), 2, random)).extracting(e -> e.deviceId).doesNotContain("d107", "d207", "d307");
+        }
+    }
+
+    private static Eligibility shard(String shard) {
+        return Eligibility.forCommand(new io.autoglm.fleet.events.command.Requirements(null, java.util.Map.of("shard", shard), null, false,
+                null, null), io.autoglm.fleet.events.device.AgentAction.TAP);
     }
 }

@@ -117,7 +117,7 @@ class RouterTest {
             Fleets.load(acme, "d" + d, d == 42 ? 0.0 : 0.3, 0);
         }
         // what a pure argmax over the same (stale) scores does: every command to d42
-        DeviceEntry argmax = acme.all(e -> true).stream()
+        DeviceEntry argmax = acme.all(Eligibility.forCommand(Requirements.ANY, AgentAction.TAP)).stream()
                 .max(java.util.Comparator.comparingDouble(RoutingWeights.DEFAULT::score)).orElseThrow();
         assertThat(argmax.deviceId).isEqualTo("d42");
 
