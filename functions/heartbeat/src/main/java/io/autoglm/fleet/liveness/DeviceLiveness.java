@@ -39,6 +39,11 @@ final class DeviceLiveness {
         return armedDueMillis != NONE;
     }
 
+    /** The stage a deadline armed now moves towards: SUSPECT from ONLINE, else OFFLINE. */
+    LivenessStatus armedStageFor() {
+        return status == LivenessStatus.ONLINE ? LivenessStatus.SUSPECT : LivenessStatus.OFFLINE;
+    }
+
     /** West's / Finch's incremental exponentially weighted mean and variance of the arrival gaps. */
     void addGap(double gapMs) {
         double delta = gapMs - meanGapMs;

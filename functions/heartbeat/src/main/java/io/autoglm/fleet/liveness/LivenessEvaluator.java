@@ -36,9 +36,20 @@ import java.util.function.Function;
  * while no instance ran are not mistaken for silence; a device that really is gone is suspected one
  * SUSPECT gap after the start.
  *
+ * <h2>A silent feed is not a silent fleet</h2>
+ * When nobody in a tenant with at least {@value #STALL_MIN_ONLINE} ONLINE devices has been heard for a whole
+ * interval, it is most likely the heartbeat pipeline that stalled (a dispatcher restarting, a pause of this process),
+ * not every device at once: a deadline that fires then is postponed to the policy's longest timeout
+ * ({@code timeout * maxStretch}) after the device's last heartbeat instead of changing status (one extra
+ * deadline per device and stall, so an overloaded pipeline is not loaded further). A device heard from
+ * meanwhile carries on as usual; a tenant that really went dark as a whole is still declared OFFLINE, later.
+ *
  * <p>Thread-safe: devices are independent, each guarded by its own monitor.
  */
 public final class LivenessEvaluator {
+
+    /** ONLINE devices a tenant needs before its silence counts as a stalled feed rather than devices gone. */
+    static final int STALL_MIN_ONLINE = 3;
 
     private final Function<String, LivenessPolicy> policies;
     private final long startedAtMillis;
@@ -67,6 +78,7 @@ public final class LivenessEvaluator {
                 return duplicate ? LivenessVerdict.DUPLICATE_IGNORED : LivenessVerdict.OUT_OF_ORDER_IGNORED;
             }
             counters.heartbeats.increment();
+            state.lastArrivalMillis = Math.max(state.lastArrivalMillis, nowMillis);
             LivenessStatus before = device.status;
             long previousArrival = device.lastArrivalMillis;
             long gap = previousArrival == DeviceLiveness.NONE || device.arrivalIsGrace ? -1 : nowMillis - previousArrival;
@@ -120,6 +132,12 @@ public final class LivenessEvaluator {
                 return LivenessVerdict.IDLE_ENDED;
             }
             long silence = nowMillis - device.lastArrivalMillis;
+            if (state.feedStalled(nowMillis) && silence < policy.maxTimeoutMs()) {
+                counters.postponed.increment();
+                long bound = device.lastArrivalMillis + (long) policy.maxTimeoutMs();
+                return record(new LivenessVerdict(LivenessVerdict.Kind.ON_TIME, null, arm(fired.tenant(), fired.deviceId(), device,
+                        Math.max(bound, nowMillis + (long) policy.intervalMs()), device.armedStageFor())));
+            }
             if (device.status == LivenessStatus.ONLINE) {
                 long suspectAfter = policy.suspectAfter(device.meanGapMs, device.gapVariance);
                 if (silence < suspectAfter) {
@@ -152,6 +170,7 @@ public final class LivenessEvaluator {
             device.lastSentAtMillis = recorded.lastHeartbeatAt() == null ? DeviceLiveness.NONE : recorded.lastHeartbeatAt().toEpochMilli();
             device.lastArrivalMillis = startedAtMillis;
             device.arrivalIsGrace = true;
+            state.countOnline(null, device.status);
             return device;
         });
     }
@@ -174,7 +193,13 @@ public final class LivenessEvaluator {
 
     /** Stops tracking a device (deregistered): its next deadline ends the chain. */
     public void forget(String tenant, String deviceId) {
-        tenant(tenant).devices.remove(deviceId);
+        Tenant state = tenant(tenant);
+        DeviceLiveness device = state.devices.remove(deviceId);
+        if (device != null) {
+            synchronized (device) {
+                state.countOnline(device.status, null);
+            }
+        }
     }
 
     /** The device's current status, if known. */
@@ -201,13 +226,18 @@ public final class LivenessEvaluator {
     private LivenessDeadline arm(String tenant, String deviceId, DeviceLiveness device, LivenessPolicy.Thresholds policy) {
         boolean online = device.status == LivenessStatus.ONLINE;
         long after = online ? policy.suspectAfter(device.meanGapMs, device.gapVariance) : policy.offlineAfter(device.meanGapMs, device.gapVariance);
-        device.armedDueMillis = device.lastArrivalMillis + after;
-        device.armedStage = online ? LivenessStatus.SUSPECT : LivenessStatus.OFFLINE;
-        return new LivenessDeadline(deviceId, tenant, device.lastSeq, device.armedStage, Instant.ofEpochMilli(device.armedDueMillis));
+        return arm(tenant, deviceId, device, device.lastArrivalMillis + after, device.armedStageFor());
+    }
+
+    private static LivenessDeadline arm(String tenant, String deviceId, DeviceLiveness device, long dueMillis, LivenessStatus stage) {
+        device.armedDueMillis = dueMillis;
+        device.armedStage = stage;
+        return new LivenessDeadline(deviceId, tenant, device.lastSeq, stage, Instant.ofEpochMilli(dueMillis));
     }
 
     private DeviceStatusChanged change(String tenant, String deviceId, DeviceLiveness device, LivenessStatus from, LivenessStatus to,
                                        String reason, long nowMillis) {
+        tenant(tenant).countOnline(from, to);
         device.status = to;
         device.timelyHeartbeats = 0;
         return new DeviceStatusChanged(deviceId, tenant, from, to, reason, device.lastSeq,
@@ -235,13 +265,29 @@ public final class LivenessEvaluator {
         return state != null ? state : tenants.computeIfAbsent(tenant, t -> new Tenant(policies.apply(t).thresholds()));
     }
 
-    /** One tenant's devices and policy. */
-    private static final class Tenant {
+    /** One tenant's devices and policy, and when its feed last delivered a heartbeat. */
+    private final class Tenant {
         final LivenessPolicy.Thresholds thresholds;
         final Map<String, DeviceLiveness> devices = new ConcurrentHashMap<>();
+        final java.util.concurrent.atomic.AtomicInteger online = new java.util.concurrent.atomic.AtomicInteger();
+        /** Written racily (a heartbeat of any device); only ever compared with a margin of an interval. */
+        volatile long lastArrivalMillis;
 
         Tenant(LivenessPolicy.Thresholds thresholds) {
             this.thresholds = thresholds;
+            this.lastArrivalMillis = startedAtMillis;
+        }
+
+        void countOnline(LivenessStatus from, LivenessStatus to) {
+            if (from != LivenessStatus.ONLINE && to == LivenessStatus.ONLINE) {
+                online.incrementAndGet();
+            } else if (from == LivenessStatus.ONLINE && to != LivenessStatus.ONLINE) {
+                online.decrementAndGet();
+            }
+        }
+
+        boolean feedStalled(long nowMillis) {
+            return online.get() >= STALL_MIN_ONLINE && nowMillis - lastArrivalMillis > thresholds.intervalMs();
         }
 
         DeviceLiveness newDevice() {
@@ -258,6 +304,7 @@ public final class LivenessEvaluator {
         final LongAdder deadlinesScheduled = new LongAdder();
         final LongAdder superseded = new LongAdder();
         final LongAdder transitions = new LongAdder();
+        final LongAdder postponed = new LongAdder();
 
         public long heartbeats() {
             return heartbeats.sum();
@@ -285,6 +332,11 @@ public final class LivenessEvaluator {
 
         public long transitions() {
             return transitions.sum();
+        }
+
+        /** Deadlines postponed because the tenant's whole heartbeat feed was silent. */
+        public long postponed() {
+            return postponed.sum();
         }
 
         /** Deadlines, status records and replies written per accepted heartbeat. */

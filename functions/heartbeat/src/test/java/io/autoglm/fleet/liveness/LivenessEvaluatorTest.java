@@ -264,4 +264,48 @@ class LivenessEvaluatorTest {
 
         assertThat(evaluator.onDeadline(deadline, 5_000).kind()).isEqualTo(LivenessVerdict.Kind.IDLE);
     }
+
+    @Test
+    void aStalledFeedPostponesTransitionsInsteadOfTakingTheWholeTenantOffline() {
+        LivenessSimulation run = new LivenessSimulation(POLICY, 100);
+        for (int d = 0; d < 10; d++) {
+            run.beats("d" + d, 0, 30_000, at -> 1000);
+            run.beats("d" + d, 35_000, 60_000, at -> 1000);
+        }
+
+        run.runUntil(60_000);
+
+        assertThat(run.transitions).extracting(DeviceStatusChanged::current).containsOnly(LivenessStatus.ONLINE).hasSize(10);
+        assertThat(run.evaluator.counters().postponed()).isPositive();
+    }
+
+    @Test
+    void aTenantThatReallyWentDarkIsOfflineByTheLongestTimeout() {
+        LivenessSimulation run = new LivenessSimulation(POLICY, 100);
+        for (int d = 0; d < 10; d++) {
+            run.beats("d" + d, 0, 30_000, at -> 1000);
+        }
+
+        run.runUntil(60_000);
+
+        List<DeviceStatusChanged> offline = run.transitionsTo(LivenessStatus.OFFLINE);
+        assertThat(offline).hasSize(10);
+        assertThat(offline).allSatisfy(change -> assertThat(change.changedAt().toEpochMilli() - 29_000)
+                .isBetween(POLICY.timeout().toMillis(), (long) (POLICY.timeout().toMillis() * POLICY.maxStretch()) + 200));
+    }
+
+    @Test
+    void oneSilentDeviceAmongLiveOnesIsNotMistakenForAStall() {
+        LivenessSimulation run = new LivenessSimulation(POLICY, 100);
+        for (int d = 0; d < 10; d++) {
+            run.beats("d" + d, 0, d == 0 ? 30_000 : 60_000, at -> 1000);
+        }
+
+        run.runUntil(60_000);
+
+        assertThat(run.transitionsTo(LivenessStatus.OFFLINE)).singleElement().satisfies(change -> {
+            assertThat(change.deviceId()).isEqualTo("d0");
+            assertThat(change.changedAt().toEpochMilli() - 29_000).isBetween(3_000L, 3_200L);
+        });
+    }
 }

@@ -1,5 +1,6 @@
 package io.autoglm.fleet.functions.heartbeat;
 
+import io.autoglm.fleet.events.EventPublisher;
 import io.autoglm.fleet.events.pulsar.Topics;
 import io.autoglm.fleet.liveness.LivenessEvaluator;
 import io.autoglm.fleet.state.FleetState;
@@ -18,6 +19,12 @@ public class HeartbeatWiring {
     @Singleton
     LivenessEvaluator evaluator(HeartbeatSettings settings, Clock clock) {
         return new LivenessEvaluator(settings::policyOf, clock.millis());
+    }
+
+    @Produces
+    @Singleton
+    HeartbeatService service(LivenessEvaluator evaluator, FleetState state, EventPublisher timers, Clock clock) {
+        return new HeartbeatService(evaluator, state, timers, clock);
     }
 
     @Produces

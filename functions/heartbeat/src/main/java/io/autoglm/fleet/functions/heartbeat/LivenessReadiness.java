@@ -16,23 +16,21 @@ import org.eclipse.microprofile.health.Readiness;
 public class LivenessReadiness implements HealthCheck {
 
     @Inject
-    LivenessEvaluator evaluator;
-
-    @Inject
-    HeartbeatFunction function;
+    HeartbeatService liveness;
 
     @Override
     public HealthCheckResponse call() {
-        LivenessEvaluator.Counters counters = evaluator.counters();
+        LivenessEvaluator.Counters counters = liveness.evaluator().counters();
         return HealthCheckResponse.named("liveness").up()
                 .withData("heartbeats", counters.heartbeats())
                 .withData("duplicates", counters.duplicates())
                 .withData("outOfOrder", counters.outOfOrder())
-                .withData("unknownDevices", function.unknownDevices.sum())
+                .withData("unknownDevices", liveness.unknownDevices())
                 .withData("deadlinesFired", counters.deadlinesFired())
                 .withData("deadlinesScheduled", counters.deadlinesScheduled())
                 .withData("deadlinesSuperseded", counters.superseded())
                 .withData("transitions", counters.transitions())
+                .withData("deadlinesPostponed", counters.postponed())
                 .withData("messagesPerHeartbeat", String.format(java.util.Locale.ROOT, "%.3f", counters.messagesPerHeartbeat()))
                 .build();
     }

@@ -35,15 +35,16 @@ import static org.hamcrest.Matchers.startsWith;
 class HeartbeatFunctionTest {
 
     private static final URI SOURCE = URI.create("/devices/agents/test");
-    private static final String TENANT = SamplePayloads.TENANT;
-
+    /** A tenant of its own per test: its devices' liveness does not depend on what other tests left behind. */
+    private String tenant;
     private String deviceId;
 
     @BeforeEach
     void registerADevice() {
-        deviceId = "d-acme-" + UUID.randomUUID().toString().substring(0, 8);
+        tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        deviceId = "d-" + tenant + "-phone";
         DeviceRecord sample = SamplePayloads.record();
-        TestState.REGISTRY.tableOf(TENANT).put(deviceId, new DeviceRecord(deviceId, TENANT, 1, sample.capabilities(),
+        TestState.REGISTRY.tableOf(tenant).put(deviceId, new DeviceRecord(deviceId, tenant, 1, sample.capabilities(),
                 sample.fingerprintDigest(), sample.registeredAt(), sample.updatedAt()));
         TestState.TIMERS.clear();
     }
@@ -54,13 +55,13 @@ class HeartbeatFunctionTest {
 
         response.then().statusCode(200)
                 .header("ce-type", EventType.DEVICE_STATUS_CHANGED.type())
-                .header("ce-tenant", TENANT)
+                .header("ce-tenant", tenant)
                 .header("ce-partitionkey", deviceId)
                 .body("current", equalTo("ONLINE"))
                 .body("reason", equalTo("first heartbeat"))
                 .body("lastHeartbeatSeq", equalTo(1));
         assertThat(EventValidator.standard().validateData(EventType.DEVICE_STATUS_CHANGED, EventJson.tree(response.asByteArray()))).isEmpty();
-        assertThat(TestState.LIVENESS.tableOf(TENANT).get(deviceId)).map(DeviceStatusChanged::current).contains(LivenessStatus.ONLINE);
+        assertThat(TestState.LIVENESS.tableOf(tenant).get(deviceId)).map(DeviceStatusChanged::current).contains(LivenessStatus.ONLINE);
         assertThat(TestState.TIMERS.scheduled).hasSize(1);
         CloudEvent timer = TestState.TIMERS.scheduled.get(0).getKey();
         assertThat(timer.getType()).isEqualTo(EventType.DEVICE_LIVENESS_DEADLINE.type());
@@ -96,7 +97,8 @@ class HeartbeatFunctionTest {
         postBinary(heartbeat("d-acme-nobody", 1)).then().statusCode(200)
                 .header("ce-type", EventType.DEVICE_HEARTBEAT_REJECTED.type())
                 .body("subject", equalTo("d-acme-nobody"))
-                .body("problems[0].message", equalTo("device d-acme-nobody is not registered in tenant acme: register it before sending heartbeats"));
+                .body("problems[0].message", equalTo("device d-acme-nobody is not registered in tenant " + tenant
+                        + ": register it before sending heartbeats"));
         assertThat(TestState.TIMERS.scheduled).isEmpty();
     }
 
@@ -125,18 +127,18 @@ class HeartbeatFunctionTest {
         postBinary(offlineTimer).then().statusCode(200)
                 .body("previous", equalTo("SUSPECT"))
                 .body("current", equalTo("OFFLINE"));
-        assertThat(TestState.LIVENESS.tableOf(TENANT).get(deviceId)).map(DeviceStatusChanged::current).contains(LivenessStatus.OFFLINE);
+        assertThat(TestState.LIVENESS.tableOf(tenant).get(deviceId)).map(DeviceStatusChanged::current).contains(LivenessStatus.OFFLINE);
         postBinary(offlineTimer).then().statusCode(204); // the same deadline again
     }
 
     @Test
     void aDeadlineOfADeregisteredDeviceEndsItsChainAndDropsItsStatus() {
         postBinary(heartbeat(deviceId, 1)).then().statusCode(200);
-        TestState.REGISTRY.tableOf(TENANT).remove(deviceId);
+        TestState.REGISTRY.tableOf(tenant).remove(deviceId);
 
         postBinary(TestState.TIMERS.scheduled.get(0).getKey()).then().statusCode(204);
 
-        assertThat(TestState.LIVENESS.tableOf(TENANT).get(deviceId)).isEmpty();
+        assertThat(TestState.LIVENESS.tableOf(tenant).get(deviceId)).isEmpty();
         assertThat(TestState.TIMERS.scheduled).hasSize(1);
     }
 
@@ -166,7 +168,7 @@ class HeartbeatFunctionTest {
     @Test
     void aDeadlineForAnotherTenantThanItsEventIsA400() {
         LivenessDeadline deadline = new LivenessDeadline(deviceId, "globex", 1, LivenessStatus.SUSPECT, Instant.ofEpochMilli(TestState.NOW.get()));
-        CloudEvent mismatched = Events.newEvent(EventType.DEVICE_LIVENESS_DEADLINE, SOURCE, TENANT, deviceId, deadline).build();
+        CloudEvent mismatched = Events.newEvent(EventType.DEVICE_LIVENESS_DEADLINE, SOURCE, tenant, deviceId, deadline).build();
 
         postBinary(mismatched).then().statusCode(400)
                 .contentType("application/problem+json")
@@ -187,8 +189,8 @@ class HeartbeatFunctionTest {
         return new DeviceHeartbeat(deviceId, seq, Instant.ofEpochMilli(TestState.NOW.get()), new DeviceLoad(0.2, 0.3, null, 0), null, 40.0);
     }
 
-    private static CloudEvent heartbeat(String deviceId, long seq) {
-        return Events.newEvent(EventType.DEVICE_HEARTBEAT, SOURCE, TENANT, deviceId, heartbeatData(deviceId, seq)).build();
+    private CloudEvent heartbeat(String deviceId, long seq) {
+        return Events.newEvent(EventType.DEVICE_HEARTBEAT, SOURCE, tenant, deviceId, heartbeatData(deviceId, seq)).build();
     }
 
     private static Response postBinary(CloudEvent event) {

@@ -33,6 +33,12 @@ public class RegistryWiring {
 
     @Produces
     @Singleton
+    RegistryService service(Registrar registrar, FleetState state, Clock clock) {
+        return new RegistryService(registrar, state, clock);
+    }
+
+    @Produces
+    @Singleton
     FleetState state(PulsarClient client, Topics topics) {
         return FleetState.onPulsar(client, topics);
     }

@@ -2,7 +2,6 @@ package io.autoglm.fleet.functions.router;
 
 import io.autoglm.fleet.routing.FleetIndex;
 import io.autoglm.fleet.state.FleetState;
-import org.jboss.logging.Logger;
 
 import java.util.Map;
 import java.util.Objects;
@@ -16,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class FleetViews {
 
-    private static final Logger LOG = Logger.getLogger(FleetViews.class);
+    private static final System.Logger LOG = System.getLogger(FleetViews.class.getName());
 
     private final FleetState state;
     private final HeartbeatFeed heartbeats;
@@ -42,7 +41,8 @@ public final class FleetViews {
             if (record == null || tenant.equals(record.tenant())) {
                 index.registered(deviceId, record);
             } else {
-                LOG.warnf("ignoring device %s of tenant %s found in the registry of tenant %s", deviceId, record.tenant(), tenant);
+                LOG.log(System.Logger.Level.WARNING, "ignoring device {0} of tenant {1} found in the registry of tenant {2}", deviceId,
+                        record.tenant(), tenant);
             }
         }));
         CompletableFuture<Void> statuses = state.liveness().table(tenant).thenAccept(table -> table.forEachAndListen((deviceId, change) ->
@@ -50,11 +50,13 @@ public final class FleetViews {
         heartbeats.follow(tenant, heartbeat -> index.loadReported(heartbeat.deviceId(), heartbeat.load(), heartbeat.rttMs()))
                 .whenComplete((following, failure) -> {
                     if (failure != null) {
-                        LOG.warnf(failure, "tenant %s: no load reports (routing on declared capabilities and in-flight counts only)", tenant);
+                        LOG.log(System.Logger.Level.WARNING, "tenant " + tenant
+                                + ": no load reports (routing on declared capabilities and in-flight counts only)", failure);
                     }
                 });
         return devices.thenCombine(statuses, (a, b) -> {
-            LOG.infof("tenant %s: %d devices registered, %d ONLINE", tenant, index.registeredCount(), index.onlineCount());
+            LOG.log(System.Logger.Level.INFO, "tenant {0}: {1} devices registered, {2} ONLINE", tenant, index.registeredCount(),
+                    index.onlineCount());
             return index;
         });
     }

@@ -1,5 +1,6 @@
 package io.autoglm.fleet.functions.router;
 
+import io.autoglm.fleet.events.EventPublisher;
 import io.autoglm.fleet.events.pulsar.Topics;
 import io.autoglm.fleet.functions.router.pulsar.PulsarDeviceCommands;
 import io.autoglm.fleet.functions.router.pulsar.PulsarHeartbeatFeed;
@@ -21,6 +22,12 @@ public class RouterWiring {
     @Singleton
     Router router(RouterSettings settings) {
         return new Router(settings.policy(), ThreadLocalRandom::current);
+    }
+
+    @Produces
+    @Singleton
+    RoutingService service(Router router, FleetViews fleets, DeviceCommands commands, EventPublisher publisher, Clock clock) {
+        return new RoutingService(router, fleets, commands, publisher, clock);
     }
 
     @Produces

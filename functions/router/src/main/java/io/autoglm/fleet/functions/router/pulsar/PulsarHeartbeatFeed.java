@@ -12,7 +12,6 @@ import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Reader;
 import org.apache.pulsar.client.api.Schema;
-import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +28,7 @@ import java.util.function.Consumer;
  */
 public final class PulsarHeartbeatFeed implements HeartbeatFeed {
 
-    private static final Logger LOG = Logger.getLogger(PulsarHeartbeatFeed.class);
+    private static final System.Logger LOG = System.getLogger(PulsarHeartbeatFeed.class.getName());
 
     private final PulsarClient client;
     private final Topics topics;
@@ -53,7 +52,8 @@ public final class PulsarHeartbeatFeed implements HeartbeatFeed {
                             listener.accept(Events.payload(event, DeviceHeartbeat.class));
                         }
                     } catch (RuntimeException e) {
-                        LOG.debugf("skipped a message on %s that is not a heartbeat: %s", message.getTopicName(), e.getMessage());
+                        LOG.log(System.Logger.Level.DEBUG, "skipped a message on {0} that is not a heartbeat: {1}", message.getTopicName(),
+                                e.getMessage());
                     }
                 })
                 .createAsync()).thenApply(reader -> null);
