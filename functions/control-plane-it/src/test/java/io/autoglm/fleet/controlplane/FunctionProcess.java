@@ -18,8 +18,17 @@ import java.util.concurrent.TimeUnit;
 /**
  * One function as it is deployed: its packaged Quarkus app ({@code target/quarkus-app/quarkus-run.jar})
  * started as a JVM of its own on a free loopback port, ready once {@code /q/health/ready} answers 200.
+ * {@code FUNCTION_JAVA_OPTS} adds JVM options (a profiler, other heap settings).
  */
 final class FunctionProcess implements AutoCloseable {
+
+    /**
+     * What the memory figures are measured with (and the functions' READMEs recommend): a small heap, the serial
+     * collector and the C1 compiler only (a function JVM on a small machine otherwise spends its first minute
+     * compiling with C2); {@code -Dfunction.jvm.options} replaces them.
+     */
+    static final String DEFAULT_JVM_OPTIONS = System.getProperty("function.jvm.options",
+            "-Xms16m -Xmx96m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:MaxDirectMemorySize=32m -Xss512k");
 
     private final String name;
     private final Process process;
@@ -44,15 +53,19 @@ final class FunctionProcess implements AutoCloseable {
                     + "): run the tests through Maven, which builds it first (mvn verify -pl functions/control-plane-it -am)");
         }
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms32m", "-Xmx128m", "-XX:+UseSerialGC", "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions());
+        command.addAll(List.of("-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1"));
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(jar);
         try {
             Files.createDirectories(logDirectory);
             Path log = logDirectory.resolve(name + ".log");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            // glibc's per-thread malloc arenas otherwise add tens of MB of resident memory to a JVM
+            builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+            Process process = builder.start();
             FunctionProcess function = new FunctionProcess(name, process, URI.create("http://127.0.0.1:" + port + "/"), log);
             function.awaitReady(Duration.ofSeconds(90));
             return function;
@@ -61,12 +74,27 @@ final class FunctionProcess implements AutoCloseable {
         }
     }
 
+    /** The functions' JVM options: {@link #DEFAULT_JVM_OPTIONS}, then whatever {@code FUNCTION_JAVA_OPTS} adds. */
+    static List<String> jvmOptions() {
+        List<String> options = new ArrayList<>(List.of(DEFAULT_JVM_OPTIONS.split(" ")));
+        String extra = System.getenv("FUNCTION_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            options.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        return options;
+    }
+
     URI url() {
         return url;
     }
 
     long pid() {
         return process.pid();
+    }
+
+    /** CPU time the process has used so far. */
+    java.time.Duration cpuTime() {
+        return process.toHandle().info().totalCpuDuration().orElse(java.time.Duration.ZERO);
     }
 
     /** Resident set size in MB, from {@code /proc}; -1 where there is none. */

@@ -41,7 +41,7 @@ final class FunctionProcesses extends ControlPlane {
 
     @Override
     String describe() {
-        return "functions as processes (packaged Quarkus apps, -Xmx128m -XX:+UseSerialGC), fed over HTTP";
+        return "functions as processes (packaged Quarkus apps, " + String.join(" ", FunctionProcess.jvmOptions()) + "), fed over HTTP";
     }
 
     @Override

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,14 +46,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * through {@link DataPlane} into the function (POST, evaluation, deadlines written, acknowledge).
  * Everything shares this machine: broker, function, data plane and load generator.
  *
+ * <p>The first {@code bench.warmup} rounds are not counted: a fresh function JVM spends its first tens of
+ * thousands of requests compiling (JIT) the HTTP and JSON paths, as JMH's warm-up iterations account for.
+ *
  * <p>Not part of the suite (its name matches no failsafe pattern); {@code scripts/bench-control-plane} runs it.
- * Sizes: {@code -Dbench.devices} (2000), {@code -Dbench.heartbeats} per round (50000), {@code -Dbench.rounds} (3).
+ * Sizes: {@code -Dbench.devices} (2000), {@code -Dbench.heartbeats} per round (50000), {@code -Dbench.warmup} (1),
+ * {@code -Dbench.rounds} (3).
  */
 @ExtendWith(RealPulsarExtension.class)
 class HeartbeatPipelineBenchmark {
 
     private static final int DEVICES = Integer.getInteger("bench.devices", 2000);
     private static final int HEARTBEATS = Integer.getInteger("bench.heartbeats", 50_000);
+    private static final int WARMUP = Integer.getInteger("bench.warmup", 1);
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
     private static final Path REPORT = Path.of(System.getProperty("control-plane.report", "target/control-plane"));
     private static final URI SOURCE = URI.create("/bench/devices");
@@ -64,8 +70,10 @@ class HeartbeatPipelineBenchmark {
         String topic = topics.events(tenant, EventFamily.HEARTBEAT);
         String[] devices = new String[DEVICES];
         long[] seqs = new long[DEVICES];
-        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%d devices, %d heartbeats per round, %d rounds, %d cores, %s%n",
-                DEVICES, HEARTBEATS, ROUNDS, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version")));
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
+                "%d devices, %d heartbeats per round, %d warm-up + %d measured rounds, %d cores, %s, function JVM options: %s%n",
+                DEVICES, HEARTBEATS, WARMUP, ROUNDS, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"),
+                FunctionProcess.jvmOptions()));
         try (PulsarClient client = endpoints.clientBuilder().build();
              PulsarEventPublisher publisher = new PulsarEventPublisher(client, topics);
              FleetState state = FleetState.onPulsar(client, topics)) {
@@ -84,9 +92,9 @@ class HeartbeatPipelineBenchmark {
                 long idleRss = heartbeat.residentMegabytes();
                 List<Double> ratios = new ArrayList<>();
                 long peakRss = idleRss;
-                for (int round = 1; round <= ROUNDS; round++) {
-                    String raw = "raw-" + round;
-                    String bench = "function-" + round;
+                for (int round = 1 - WARMUP; round <= ROUNDS; round++) {
+                    String raw = "raw-" + (round + WARMUP);
+                    String bench = "function-" + (round + WARMUP);
                     for (String subscription : List.of(raw, bench)) {
                         client.newConsumer(Schema.BYTES).topic(topic).subscriptionName(subscription).subscriptionType(SubscriptionType.Key_Shared)
                                 .subscriptionInitialPosition(SubscriptionInitialPosition.Latest).subscribe().close();
@@ -102,6 +110,8 @@ class HeartbeatPipelineBenchmark {
 
                     double rawRate = drainRaw(client, topic, raw);
                     long delivered;
+                    Duration functionCpu = heartbeat.cpuTime();
+                    Duration ownCpu = ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
                     long started = System.nanoTime();
                     try (DataPlane bridge = new DataPlane(client, publisher, 256)) {
                         bridge.start(new DataPlane.Route(bench, List.of(topic), Set.of(EventType.DEVICE_HEARTBEAT.type()), DataPlane.http(heartbeat.url())));
@@ -114,9 +124,15 @@ class HeartbeatPipelineBenchmark {
                         assertThat(bridge.refused.sum()).isZero();
                     }
                     double functionRate = HEARTBEATS / ((System.nanoTime() - started) / 1e9);
-                    ratios.add(functionRate / rawRate);
-                    text.append(String.format(Locale.ROOT, "round %d: raw Key_Shared consumer %.0f heartbeats/s; data plane + heartbeat function %.0f/s;"
-                            + " ratio %.3f (load average %s)%n", round, rawRate, functionRate, functionRate / rawRate,
+                    double functionCpuUs = heartbeat.cpuTime().minus(functionCpu).toNanos() / 1e3 / HEARTBEATS;
+                    double dataPlaneCpuUs = ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO).minus(ownCpu).toNanos() / 1e3
+                            / HEARTBEATS;
+                    if (round > 0) {
+                        ratios.add(functionRate / rawRate);
+                    }
+                    text.append(String.format(Locale.ROOT, "%s: raw Key_Shared consumer %.0f heartbeats/s; data plane + heartbeat function %.0f/s;"
+                            + " ratio %.3f; CPU per heartbeat: function %.0f us, data plane (this JVM) %.0f us (load average %s)%n",
+                            round > 0 ? "round " + round : "warm-up", rawRate, functionRate, functionRate / rawRate, functionCpuUs, dataPlaneCpuUs,
                             Files.readString(Path.of("/proc/loadavg")).trim()));
                 }
                 ratios.sort(Double::compare);

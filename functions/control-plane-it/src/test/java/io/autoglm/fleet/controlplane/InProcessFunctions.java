@@ -26,7 +26,10 @@ import io.autoglm.fleet.registry.DeviceIdentity;
 import io.autoglm.fleet.registry.Registrar;
 import io.autoglm.fleet.routing.Router;
 import io.autoglm.fleet.routing.RouterPolicy;
+import io.autoglm.fleet.events.device.DeviceStatusChanged;
 import io.autoglm.fleet.state.FleetState;
+import io.autoglm.fleet.state.RegisteredDevice;
+import io.autoglm.fleet.state.pulsar.PulsarStateTopic;
 import io.autoglm.fleet.state.Reply;
 import io.cloudevents.CloudEvent;
 
@@ -50,7 +53,8 @@ final class InProcessFunctions extends ControlPlane {
     private static final URI SOURCE = URI.create("/autoglm/functions/in-process");
 
     private final FleetState registryState;
-    private final FleetState heartbeatState;
+    private final PulsarStateTopic<RegisteredDevice> heartbeatRegistry;
+    private final PulsarStateTopic<DeviceStatusChanged> heartbeatLiveness;
     private final FleetState routerState;
     private final HeartbeatService heartbeat;
     private final PulsarHeartbeatFeed loadReports;
@@ -60,11 +64,13 @@ final class InProcessFunctions extends ControlPlane {
         super(endpoints);
         Clock clock = Clock.systemUTC();
         registryState = FleetState.onPulsar(client, topics);
-        heartbeatState = FleetState.onPulsar(client, topics);
+        heartbeatRegistry = PulsarStateTopic.registrations(client, topics);
+        heartbeatLiveness = PulsarStateTopic.liveness(client, topics);
         routerState = FleetState.onPulsar(client, topics);
         RegistryService registry = new RegistryService(new Registrar(new DeviceIdentity("control-plane-it-fingerprint-key".getBytes(StandardCharsets.UTF_8)),
                 new DeclarationRules(AgentVersion.parse("1.0.0"))), registryState, clock);
-        heartbeat = new HeartbeatService(new LivenessEvaluator(tenant -> LivenessPolicy.DEFAULT, clock.millis()), heartbeatState, publisher, clock);
+        heartbeat = new HeartbeatService(new LivenessEvaluator(tenant -> LivenessPolicy.DEFAULT, clock.millis()), heartbeatRegistry,
+                heartbeatLiveness, publisher, clock);
         loadReports = new PulsarHeartbeatFeed(client, topics);
         commands = new PulsarDeviceCommands(client, topics, Duration.ofSeconds(30));
         RoutingService router = new RoutingService(new Router(RouterPolicy.DEFAULT, ThreadLocalRandom::current),
@@ -130,7 +136,8 @@ final class InProcessFunctions extends ControlPlane {
         commands.close();
         loadReports.close();
         routerState.close();
-        heartbeatState.close();
+        heartbeatLiveness.close();
+        heartbeatRegistry.close();
         registryState.close();
     }
 }

@@ -273,30 +273,52 @@ public final class Router {
         if (candidates == null) {
             candidates = fleet.members(eligible.key());
         }
+        // one pass: keep the devices within the tolerance of the closest seen so far, with the rtt each had
         double closest = Double.POSITIVE_INFINITY;
+        DeviceEntry[] near = new DeviceEntry[16];
+        double[] nearRtt = new double[16];
+        int nearCount = 0;
         for (DeviceEntry candidate : candidates) {
-            if (eligible.hasRoom(candidate)) {
-                closest = Math.min(closest, candidate.rttMs());
+            if (!eligible.hasRoom(candidate)) {
+                continue;
             }
+            double rtt = candidate.rttMs();
+            if (rtt > closest + policy.nearestToleranceMs()) {
+                continue;
+            }
+            if (rtt < closest) {
+                closest = rtt;
+                int kept = 0;
+                for (int i = 0; i < nearCount; i++) {
+                    if (nearRtt[i] <= closest + policy.nearestToleranceMs()) {
+                        near[kept] = near[i];
+                        nearRtt[kept++] = nearRtt[i];
+                    }
+                }
+                nearCount = kept;
+            }
+            if (nearCount == near.length) {
+                near = java.util.Arrays.copyOf(near, nearCount * 2);
+                nearRtt = java.util.Arrays.copyOf(nearRtt, nearCount * 2);
+            }
+            near[nearCount] = candidate;
+            nearRtt[nearCount++] = rtt;
         }
-        if (closest == Double.POSITIVE_INFINITY) {
+        if (nearCount == 0) {
             return null;
         }
         DeviceEntry chosen = null;
         double lightest = Double.POSITIVE_INFINITY;
         int ties = 0;
         Random draw = random.get();
-        for (DeviceEntry candidate : candidates) {
-            if (candidate.rttMs() > closest + policy.nearestToleranceMs() || !eligible.hasRoom(candidate)) {
-                continue;
-            }
-            double load = candidate.load();
+        for (int i = 0; i < nearCount; i++) {
+            double load = near[i].load();
             if (load < lightest) {
-                chosen = candidate;
+                chosen = near[i];
                 lightest = load;
                 ties = 1;
             } else if (load == lightest && draw.nextInt(++ties) == 0) {
-                chosen = candidate;
+                chosen = near[i];
             }
         }
         return new Nearest(chosen, String.format(Locale.ROOT, "%s, rtt %.0f ms (closest %.0f ms), load %.2f",

@@ -3,6 +3,7 @@ package io.autoglm.fleet.state.pulsar;
 import io.autoglm.fleet.events.device.DeviceRecord;
 import io.autoglm.fleet.events.device.DeviceStatusChanged;
 import io.autoglm.fleet.events.pulsar.Topics;
+import io.autoglm.fleet.state.RegisteredDevice;
 import io.autoglm.fleet.state.StateTable;
 import io.autoglm.fleet.state.StateTopic;
 import org.apache.pulsar.client.api.BatcherBuilder;
@@ -39,6 +40,11 @@ public final class PulsarStateTopic<V> implements StateTopic<V> {
     /** The registry: {@code DeviceRecord}s keyed by device id, tombstoned on deregistration. */
     public static PulsarStateTopic<DeviceRecord> registry(PulsarClient client, Topics topics) {
         return new PulsarStateTopic<>(client, topics::registry, DeviceRecord.class);
+    }
+
+    /** The registry read for membership only: which devices exist, not what they declared. Read-only. */
+    public static PulsarStateTopic<RegisteredDevice> registrations(PulsarClient client, Topics topics) {
+        return new PulsarStateTopic<>(client, topics::registry, RegisteredDevice.class);
     }
 
     /** Each device's liveness as of its last transition, keyed by device id. */

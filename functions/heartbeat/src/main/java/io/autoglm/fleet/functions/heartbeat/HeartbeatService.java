@@ -6,15 +6,15 @@ import io.autoglm.fleet.events.Events;
 import io.autoglm.fleet.events.Problem;
 import io.autoglm.fleet.events.Rejection;
 import io.autoglm.fleet.events.device.DeviceHeartbeat;
-import io.autoglm.fleet.events.device.DeviceRecord;
 import io.autoglm.fleet.events.device.DeviceStatusChanged;
 import io.autoglm.fleet.events.device.LivenessDeadline;
 import io.autoglm.fleet.events.validation.InvalidEventException;
 import io.autoglm.fleet.liveness.LivenessEvaluator;
 import io.autoglm.fleet.liveness.LivenessVerdict;
-import io.autoglm.fleet.state.FleetState;
+import io.autoglm.fleet.state.RegisteredDevice;
 import io.autoglm.fleet.state.Reply;
 import io.autoglm.fleet.state.StateTable;
+import io.autoglm.fleet.state.StateTopic;
 
 import java.net.URI;
 import java.time.Clock;
@@ -39,20 +39,27 @@ public final class HeartbeatService {
     private static final System.Logger LOG = System.getLogger(HeartbeatService.class.getName());
 
     private final LivenessEvaluator evaluator;
-    private final FleetState fleet;
+    private final StateTopic<RegisteredDevice> registry;
+    private final StateTopic<DeviceStatusChanged> liveness;
     private final EventPublisher timers;
     private final Clock clock;
     private final Map<String, CompletableFuture<Tenant>> tenants = new ConcurrentHashMap<>();
     private final LongAdder unknownDevices = new LongAdder();
 
     /** A tenant's tables, once its recorded liveness has been restored into the evaluator. */
-    private record Tenant(StateTable<DeviceRecord> registry, StateTable<DeviceStatusChanged> liveness) {
+    private record Tenant(StateTable<RegisteredDevice> registry, StateTable<DeviceStatusChanged> liveness) {
     }
 
-    /** @param timers where deadlines are scheduled ({@link EventPublisher#publishAt}) */
-    public HeartbeatService(LivenessEvaluator evaluator, FleetState fleet, EventPublisher timers, Clock clock) {
+    /**
+     * @param registry which devices exist (the registry topic read for membership only)
+     * @param liveness each device's last transition, which this function writes and restores from
+     * @param timers   where deadlines are scheduled ({@link EventPublisher#publishAt})
+     */
+    public HeartbeatService(LivenessEvaluator evaluator, StateTopic<RegisteredDevice> registry, StateTopic<DeviceStatusChanged> liveness,
+                            EventPublisher timers, Clock clock) {
         this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
-        this.fleet = Objects.requireNonNull(fleet, "fleet");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.liveness = Objects.requireNonNull(liveness, "liveness");
         this.timers = Objects.requireNonNull(timers, "timers");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -138,7 +145,7 @@ public final class HeartbeatService {
     }
 
     private CompletableFuture<Tenant> tenant(String tenant) {
-        CompletableFuture<Tenant> opened = tenants.computeIfAbsent(tenant, t -> fleet.registry().table(t).thenCombine(fleet.liveness().table(t),
+        CompletableFuture<Tenant> opened = tenants.computeIfAbsent(tenant, t -> registry.table(t).thenCombine(liveness.table(t),
                 (devices, recorded) -> {
                     recorded.forEach((deviceId, transition) -> evaluator.restore(transition));
                     LOG.log(System.Logger.Level.INFO, "tenant {0}: {1} registered devices, liveness of {2} restored", t, devices.size(),

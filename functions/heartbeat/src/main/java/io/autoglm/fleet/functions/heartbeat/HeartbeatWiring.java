@@ -1,9 +1,12 @@
 package io.autoglm.fleet.functions.heartbeat;
 
 import io.autoglm.fleet.events.EventPublisher;
+import io.autoglm.fleet.events.device.DeviceStatusChanged;
 import io.autoglm.fleet.events.pulsar.Topics;
 import io.autoglm.fleet.liveness.LivenessEvaluator;
-import io.autoglm.fleet.state.FleetState;
+import io.autoglm.fleet.state.RegisteredDevice;
+import io.autoglm.fleet.state.StateTopic;
+import io.autoglm.fleet.state.pulsar.PulsarStateTopic;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -23,18 +26,30 @@ public class HeartbeatWiring {
 
     @Produces
     @Singleton
-    HeartbeatService service(LivenessEvaluator evaluator, FleetState state, EventPublisher timers, Clock clock) {
-        return new HeartbeatService(evaluator, state, timers, clock);
+    HeartbeatService service(LivenessEvaluator evaluator, StateTopic<RegisteredDevice> registry, StateTopic<DeviceStatusChanged> liveness,
+                             EventPublisher timers, Clock clock) {
+        return new HeartbeatService(evaluator, registry, liveness, timers, clock);
+    }
+
+    /** The registry for membership only: a large fleet in little memory. */
+    @Produces
+    @Singleton
+    StateTopic<RegisteredDevice> registry(PulsarClient client, Topics topics) {
+        return PulsarStateTopic.registrations(client, topics);
+    }
+
+    void closeRegistry(@Disposes StateTopic<RegisteredDevice> registry) {
+        registry.close();
     }
 
     @Produces
     @Singleton
-    FleetState state(PulsarClient client, Topics topics) {
-        return FleetState.onPulsar(client, topics);
+    StateTopic<DeviceStatusChanged> liveness(PulsarClient client, Topics topics) {
+        return PulsarStateTopic.liveness(client, topics);
     }
 
-    void close(@Disposes FleetState state) {
-        state.close();
+    void closeLiveness(@Disposes StateTopic<DeviceStatusChanged> liveness) {
+        liveness.close();
     }
 
     @Produces

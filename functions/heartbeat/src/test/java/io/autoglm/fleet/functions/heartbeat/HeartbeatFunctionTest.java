@@ -5,7 +5,7 @@ import io.autoglm.fleet.events.EventType;
 import io.autoglm.fleet.events.Events;
 import io.autoglm.fleet.events.device.DeviceHeartbeat;
 import io.autoglm.fleet.events.device.DeviceLoad;
-import io.autoglm.fleet.events.device.DeviceRecord;
+import io.autoglm.fleet.state.RegisteredDevice;
 import io.autoglm.fleet.events.device.DeviceStatusChanged;
 import io.autoglm.fleet.events.device.LivenessDeadline;
 import io.autoglm.fleet.events.device.LivenessStatus;
@@ -43,9 +43,7 @@ class HeartbeatFunctionTest {
     void registerADevice() {
         tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
         deviceId = "d-" + tenant + "-phone";
-        DeviceRecord sample = SamplePayloads.record();
-        TestState.REGISTRY.tableOf(tenant).put(deviceId, new DeviceRecord(deviceId, tenant, 1, sample.capabilities(),
-                sample.fingerprintDigest(), sample.registeredAt(), sample.updatedAt()));
+        TestState.REGISTRY.tableOf(tenant).put(deviceId, new RegisteredDevice(deviceId, tenant, 1));
         TestState.TIMERS.clear();
     }
 

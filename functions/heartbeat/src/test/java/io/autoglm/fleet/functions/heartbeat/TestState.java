@@ -1,10 +1,9 @@
 package io.autoglm.fleet.functions.heartbeat;
 
 import io.autoglm.fleet.events.EventPublisher;
-import io.autoglm.fleet.events.device.DeviceRecord;
 import io.autoglm.fleet.events.device.DeviceStatusChanged;
-import io.autoglm.fleet.state.FleetState;
-import io.autoglm.fleet.state.testing.InMemoryFleetState;
+import io.autoglm.fleet.state.RegisteredDevice;
+import io.autoglm.fleet.state.StateTopic;
 import io.autoglm.fleet.state.testing.InMemoryStateTopic;
 import io.autoglm.fleet.state.testing.RecordingPublisher;
 import jakarta.annotation.Priority;
@@ -22,9 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 @Singleton
 public class TestState {
 
-    static final InMemoryFleetState STATE = new InMemoryFleetState();
-    static final InMemoryStateTopic<DeviceRecord> REGISTRY = STATE.registry;
-    static final InMemoryStateTopic<DeviceStatusChanged> LIVENESS = STATE.liveness;
+    static final InMemoryStateTopic<RegisteredDevice> REGISTRY = new InMemoryStateTopic<>();
+    static final InMemoryStateTopic<DeviceStatusChanged> LIVENESS = new InMemoryStateTopic<>();
     /** The timers the function scheduled. */
     static final RecordingPublisher TIMERS = new RecordingPublisher();
     static final AtomicLong NOW = new AtomicLong(Instant.parse("2026-11-21T13:05:00Z").toEpochMilli());
@@ -33,8 +31,16 @@ public class TestState {
     @Singleton
     @Alternative
     @Priority(1)
-    FleetState state() {
-        return STATE.state();
+    StateTopic<RegisteredDevice> registry() {
+        return REGISTRY;
+    }
+
+    @Produces
+    @Singleton
+    @Alternative
+    @Priority(1)
+    StateTopic<DeviceStatusChanged> liveness() {
+        return LIVENESS;
     }
 
     @Produces
