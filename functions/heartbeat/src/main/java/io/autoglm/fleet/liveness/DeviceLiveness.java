@@ -19,6 +19,11 @@ final class DeviceLiveness {
     long lastArrivalMillis = NONE;
     /** The last arrival is the instance's start, not a heartbeat: the next gap is not a sample. */
     boolean arrivalIsGrace;
+    /**
+     * The shortest transit (arrival - sentAt) seen from this device: its clock offset plus the fastest delivery.
+     * Transit above it is time the heartbeat spent in the pipeline.
+     */
+    long transitFloorMs = NONE;
     double meanGapMs;
     double gapVariance;
     int timelyHeartbeats;
@@ -42,6 +47,19 @@ final class DeviceLiveness {
     /** The stage a deadline armed now moves towards: SUSPECT from ONLINE, else OFFLINE. */
     LivenessStatus armedStageFor() {
         return status == LivenessStatus.ONLINE ? LivenessStatus.SUSPECT : LivenessStatus.OFFLINE;
+    }
+
+    /**
+     * How long this heartbeat took beyond the device's fastest one ({@code transitMs} = arrival - sentAt); the
+     * floor creeps up 1 ms per heartbeat, so a drifting device clock does not pin it.
+     */
+    long excessTransit(long transitMs) {
+        if (transitFloorMs == NONE || transitMs < transitFloorMs) {
+            transitFloorMs = transitMs;
+            return 0;
+        }
+        transitFloorMs++;
+        return transitMs - transitFloorMs;
     }
 
     /** West's / Finch's incremental exponentially weighted mean and variance of the arrival gaps. */

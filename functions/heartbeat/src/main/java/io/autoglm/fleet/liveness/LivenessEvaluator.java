@@ -36,6 +36,13 @@ import java.util.function.Function;
  * while no instance ran are not mistaken for silence; a device that really is gone is suspected one
  * SUSPECT gap after the start.
  *
+ * <h2>A late pipeline is not a late device</h2>
+ * Deadlines and heartbeats reach this function by different paths; when the heartbeat path backs up (a
+ * dispatcher behind, a cold start draining a backlog) every heartbeat arrives late while the deadlines do
+ * not. Each heartbeat's transit (arrival - its {@code sentAt}) above the device's own fastest one is time it
+ * spent in the pipeline; the tenant's recent average of that is its pipeline lag, and every threshold is
+ * extended by it. Device clocks need not agree with this one: each device's offset is in its floor.
+ *
  * <h2>A silent feed is not a silent fleet</h2>
  * When nobody in a tenant with at least {@value #STALL_MIN_ONLINE} ONLINE devices has been heard for a whole
  * interval, it is most likely the heartbeat pipeline that stalled (a dispatcher restarting, a pause of this process),
@@ -50,6 +57,8 @@ public final class LivenessEvaluator {
 
     /** ONLINE devices a tenant needs before its silence counts as a stalled feed rather than devices gone. */
     static final int STALL_MIN_ONLINE = 3;
+    /** Weight of each heartbeat in its tenant's pipeline-lag average (about the last 20 heartbeats count). */
+    static final double LAG_SMOOTHING = 0.05;
 
     private final Function<String, LivenessPolicy> policies;
     private final long startedAtMillis;
@@ -79,6 +88,7 @@ public final class LivenessEvaluator {
             }
             counters.heartbeats.increment();
             state.lastArrivalMillis = Math.max(state.lastArrivalMillis, nowMillis);
+            state.observeLag(device.excessTransit(nowMillis - sentAtMillis));
             LivenessStatus before = device.status;
             long previousArrival = device.lastArrivalMillis;
             long gap = previousArrival == DeviceLiveness.NONE || device.arrivalIsGrace ? -1 : nowMillis - previousArrival;
@@ -103,7 +113,7 @@ public final class LivenessEvaluator {
             }
             LivenessDeadline deadline = null;
             if (!device.armed() && device.status != LivenessStatus.OFFLINE) {
-                deadline = arm(tenant, heartbeat.deviceId(), device, policy);
+                deadline = arm(tenant, heartbeat.deviceId(), device, policy, state.lagMillis());
             }
             if (transition == null && deadline == null) {
                 return LivenessVerdict.ACCEPTED_QUIETLY;
@@ -131,28 +141,29 @@ public final class LivenessEvaluator {
             if (device.status == null || device.status == LivenessStatus.OFFLINE || !device.hasHeartbeat()) {
                 return LivenessVerdict.IDLE_ENDED;
             }
+            long lag = state.lagMillis();
             long silence = nowMillis - device.lastArrivalMillis;
-            if (state.feedStalled(nowMillis) && silence < policy.maxTimeoutMs()) {
+            if (state.feedStalled(nowMillis) && silence < policy.maxTimeoutMs() + lag) {
                 counters.postponed.increment();
-                long bound = device.lastArrivalMillis + (long) policy.maxTimeoutMs();
+                long bound = device.lastArrivalMillis + (long) policy.maxTimeoutMs() + lag;
                 return record(new LivenessVerdict(LivenessVerdict.Kind.ON_TIME, null, arm(fired.tenant(), fired.deviceId(), device,
                         Math.max(bound, nowMillis + (long) policy.intervalMs()), device.armedStageFor())));
             }
             if (device.status == LivenessStatus.ONLINE) {
-                long suspectAfter = policy.suspectAfter(device.meanGapMs, device.gapVariance);
+                long suspectAfter = policy.suspectAfter(device.meanGapMs, device.gapVariance) + lag;
                 if (silence < suspectAfter) {
-                    return record(new LivenessVerdict(LivenessVerdict.Kind.ON_TIME, null, arm(fired.tenant(), fired.deviceId(), device, policy)));
+                    return record(new LivenessVerdict(LivenessVerdict.Kind.ON_TIME, null, arm(fired.tenant(), fired.deviceId(), device, policy, lag)));
                 }
                 DeviceStatusChanged suspect = change(fired.tenant(), fired.deviceId(), device, LivenessStatus.ONLINE, LivenessStatus.SUSPECT,
-                        silenceReason(silence, device, "suspect", suspectAfter), nowMillis);
-                return record(new LivenessVerdict(LivenessVerdict.Kind.EXPIRED, suspect, arm(fired.tenant(), fired.deviceId(), device, policy)));
+                        silenceReason(silence, device, "suspect", suspectAfter, lag), nowMillis);
+                return record(new LivenessVerdict(LivenessVerdict.Kind.EXPIRED, suspect, arm(fired.tenant(), fired.deviceId(), device, policy, lag)));
             }
-            long offlineAfter = policy.offlineAfter(device.meanGapMs, device.gapVariance);
+            long offlineAfter = policy.offlineAfter(device.meanGapMs, device.gapVariance) + lag;
             if (silence < offlineAfter) {
-                return record(new LivenessVerdict(LivenessVerdict.Kind.ON_TIME, null, arm(fired.tenant(), fired.deviceId(), device, policy)));
+                return record(new LivenessVerdict(LivenessVerdict.Kind.ON_TIME, null, arm(fired.tenant(), fired.deviceId(), device, policy, lag)));
             }
             DeviceStatusChanged offline = change(fired.tenant(), fired.deviceId(), device, LivenessStatus.SUSPECT, LivenessStatus.OFFLINE,
-                    silenceReason(silence, device, "offline", offlineAfter), nowMillis);
+                    silenceReason(silence, device, "offline", offlineAfter, lag), nowMillis);
             return record(new LivenessVerdict(LivenessVerdict.Kind.EXPIRED, offline, null));
         }
     }
@@ -223,10 +234,10 @@ public final class LivenessEvaluator {
                 && sentAtMillis >= device.lastSentAtMillis + policy.timeoutMs();
     }
 
-    private LivenessDeadline arm(String tenant, String deviceId, DeviceLiveness device, LivenessPolicy.Thresholds policy) {
+    private LivenessDeadline arm(String tenant, String deviceId, DeviceLiveness device, LivenessPolicy.Thresholds policy, long lagMillis) {
         boolean online = device.status == LivenessStatus.ONLINE;
         long after = online ? policy.suspectAfter(device.meanGapMs, device.gapVariance) : policy.offlineAfter(device.meanGapMs, device.gapVariance);
-        return arm(tenant, deviceId, device, device.lastArrivalMillis + after, device.armedStageFor());
+        return arm(tenant, deviceId, device, device.lastArrivalMillis + after + lagMillis, device.armedStageFor());
     }
 
     private static LivenessDeadline arm(String tenant, String deviceId, DeviceLiveness device, long dueMillis, LivenessStatus stage) {
@@ -245,9 +256,10 @@ public final class LivenessEvaluator {
                 Instant.ofEpochMilli(nowMillis));
     }
 
-    private static String silenceReason(long silenceMs, DeviceLiveness device, String stage, long thresholdMs) {
-        return String.format(Locale.ROOT, "no heartbeat for %.1f s (gaps %.2f s +- %.2f s; %s after %.1f s)", silenceMs / 1000.0,
-                device.meanGapMs / 1000.0, Math.sqrt(device.gapVariance) / 1000.0, stage, thresholdMs / 1000.0);
+    private static String silenceReason(long silenceMs, DeviceLiveness device, String stage, long thresholdMs, long lagMs) {
+        return String.format(Locale.ROOT, "no heartbeat for %.1f s (gaps %.2f s +- %.2f s; %s after %.1f s%s)", silenceMs / 1000.0,
+                device.meanGapMs / 1000.0, Math.sqrt(device.gapVariance) / 1000.0, stage, thresholdMs / 1000.0,
+                lagMs > 0 ? String.format(Locale.ROOT, ", pipeline lag %.1f s included", lagMs / 1000.0) : "");
     }
 
     private LivenessVerdict record(LivenessVerdict verdict) {
@@ -272,6 +284,8 @@ public final class LivenessEvaluator {
         final java.util.concurrent.atomic.AtomicInteger online = new java.util.concurrent.atomic.AtomicInteger();
         /** Written racily (a heartbeat of any device); only ever compared with a margin of an interval. */
         volatile long lastArrivalMillis;
+        /** Recent average of heartbeats' time in the pipeline, in ms; updated racily (an estimate). */
+        volatile double lagMs;
 
         Tenant(LivenessPolicy.Thresholds thresholds) {
             this.thresholds = thresholds;
@@ -284,6 +298,15 @@ public final class LivenessEvaluator {
             } else if (from == LivenessStatus.ONLINE && to != LivenessStatus.ONLINE) {
                 online.decrementAndGet();
             }
+        }
+
+        /** One heartbeat's time in the pipeline; capped at the longest timeout (a device clock stepping is not lag). */
+        void observeLag(long excessTransitMs) {
+            lagMs += LAG_SMOOTHING * (Math.min(excessTransitMs, thresholds.maxTimeoutMs()) - lagMs);
+        }
+
+        long lagMillis() {
+            return (long) lagMs;
         }
 
         boolean feedStalled(long nowMillis) {

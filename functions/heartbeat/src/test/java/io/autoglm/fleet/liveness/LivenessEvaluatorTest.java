@@ -308,4 +308,36 @@ class LivenessEvaluatorTest {
             assertThat(change.changedAt().toEpochMilli() - 29_000).isBetween(3_000L, 3_200L);
         });
     }
+
+    @Test
+    void whenTheHeartbeatPipelineFallsBehindThresholdsStretchByItsLagInsteadOfDevicesGoingSuspect() {
+        LivenessSimulation run = new LivenessSimulation(POLICY, 100);
+        // heartbeats take 20 ms to arrive, but from 60 s to 90 s the pipeline backs up to 4 s; deadlines are not delayed
+        java.util.function.LongUnaryOperator transit = sentAt -> sentAt >= 60_000 && sentAt < 90_000 ? 20 + Math.min(4_000, (sentAt - 60_000) / 2) : 20;
+        for (int d = 0; d < 20; d++) {
+            run.beats("d" + d, 0, d == 0 ? 75_000 : 150_000, at -> 1000, transit);
+        }
+
+        run.runUntil(150_000);
+
+        assertThat(run.transitionsTo(LivenessStatus.SUSPECT)).extracting(DeviceStatusChanged::deviceId).containsOnly("d0");
+        assertThat(run.transitionsTo(LivenessStatus.OFFLINE)).singleElement().satisfies(change -> {
+            assertThat(change.deviceId()).isEqualTo("d0");
+            assertThat(change.reason()).contains("pipeline lag");
+        });
+    }
+
+    @Test
+    void devicesClocksNeedNotAgreeWithTheFunctions() {
+        LivenessSimulation run = new LivenessSimulation(POLICY, 100);
+        // one device's clock is 40 s behind, another's 25 s ahead; both heartbeats arrive 20 ms after they leave
+        for (long at = 0; at < 60_000; at += 1000) {
+            run.heartbeatAt("behind", at - 40_000, at + 20);
+            run.heartbeatAt("ahead", at + 25_000, at + 20);
+        }
+
+        run.runUntil(60_000);
+
+        assertThat(run.transitions).extracting(DeviceStatusChanged::current).containsOnly(LivenessStatus.ONLINE);
+    }
 }

@@ -22,7 +22,7 @@ final class LivenessSimulation {
 
     static final String TENANT = "acme";
 
-    private record Event(long at, long order, String deviceId, long seq, LivenessDeadline deadline) {
+    private record Event(long at, long order, String deviceId, long seq, long sentAt, LivenessDeadline deadline) {
     }
 
     final LivenessEvaluator evaluator;
@@ -51,8 +51,20 @@ final class LivenessSimulation {
     }
 
     void heartbeatAt(String deviceId, long at) {
+        heartbeatAt(deviceId, at, at);
+    }
+
+    /** A heartbeat sent at {@code sentAt} that reaches the function at {@code arrivesAt} (after a slow pipeline). */
+    void heartbeatAt(String deviceId, long sentAt, long arrivesAt) {
         long seq = seqs.merge(deviceId, 1L, Long::sum);
-        queue.add(new Event(at, order++, deviceId, seq, null));
+        queue.add(new Event(arrivesAt, order++, deviceId, seq, sentAt, null));
+    }
+
+    /** Heartbeats as {@link #beats}, each spending {@code transit.applyAsLong(sentAt)} ms in the pipeline. */
+    void beats(String deviceId, long from, long until, LongUnaryOperator nextGap, LongUnaryOperator transit) {
+        for (long at = from; at < until; at += nextGap.applyAsLong(at)) {
+            heartbeatAt(deviceId, at, at + transit.applyAsLong(at));
+        }
     }
 
     /** Runs every event up to {@code until}. */
@@ -61,7 +73,7 @@ final class LivenessSimulation {
             Event event = queue.poll();
             now = event.at;
             LivenessVerdict verdict = event.deadline == null
-                    ? evaluator.onHeartbeat(TENANT, heartbeat(event.deviceId, event.seq, event.at), event.at)
+                    ? evaluator.onHeartbeat(TENANT, heartbeat(event.deviceId, event.seq, event.sentAt), event.at)
                     : evaluator.onDeadline(event.deadline, event.at);
             messagesWritten += verdict.messagesWritten();
             verdict.statusChange().ifPresent(transitions::add);
@@ -73,7 +85,7 @@ final class LivenessSimulation {
     private void deliverLater(LivenessDeadline deadline) {
         long due = Math.max(deadline.dueAt().toEpochMilli(), now);
         long delivery = tickMs <= 0 ? due : ((due + tickMs - 1) / tickMs) * tickMs;
-        queue.add(new Event(delivery, order++, deadline.deviceId(), -1, deadline));
+        queue.add(new Event(delivery, order++, deadline.deviceId(), -1, -1, deadline));
     }
 
     static DeviceHeartbeat heartbeat(String deviceId, long seq, long sentAt) {
