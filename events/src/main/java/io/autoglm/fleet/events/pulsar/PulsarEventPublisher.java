@@ -4,6 +4,7 @@ import io.autoglm.fleet.events.EventPublisher;
 import io.cloudevents.CloudEvent;
 import org.apache.pulsar.client.api.BatcherBuilder;
 import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.ProducerBuilder;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.TypedMessageBuilder;
@@ -16,6 +17,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * {@link EventPublisher} on Pulsar: binary mode through {@link PulsarMessageFactory}, one cached
@@ -26,11 +28,25 @@ public final class PulsarEventPublisher implements EventPublisher, AutoCloseable
 
     private final PulsarClient client;
     private final Topics topics;
+    private final UnaryOperator<ProducerBuilder<byte[]>> producerSettings;
     private final Map<String, CompletableFuture<Producer<byte[]>>> producers = new ConcurrentHashMap<>();
 
     public PulsarEventPublisher(PulsarClient client, Topics topics) {
+        this(client, topics, UnaryOperator.identity());
+    }
+
+    private PulsarEventPublisher(PulsarClient client, Topics topics, UnaryOperator<ProducerBuilder<byte[]>> producerSettings) {
         this.client = Objects.requireNonNull(client, "client");
         this.topics = Objects.requireNonNull(topics, "topics");
+        this.producerSettings = producerSettings;
+    }
+
+    /**
+     * A publisher whose producers can send within a transaction ({@code producer(topic)} then
+     * {@code newMessage(transaction)}): Pulsar requires them to have no send timeout.
+     */
+    public static PulsarEventPublisher forTransactions(PulsarClient client, Topics topics) {
+        return new PulsarEventPublisher(client, topics, builder -> builder.sendTimeout(0, TimeUnit.SECONDS));
     }
 
     @Override
@@ -54,12 +70,12 @@ public final class PulsarEventPublisher implements EventPublisher, AutoCloseable
 
     /** The cached producer for {@code topic}, created on first use. */
     public CompletableFuture<Producer<byte[]>> producer(String topic) {
-        CompletableFuture<Producer<byte[]>> producer = producers.computeIfAbsent(topic, t -> client.newProducer(Schema.BYTES)
+        CompletableFuture<Producer<byte[]>> producer = producers.computeIfAbsent(topic, t -> producerSettings.apply(client.newProducer(Schema.BYTES)
                 .topic(t)
                 .enableBatching(true)
                 .batcherBuilder(BatcherBuilder.KEY_BASED)
                 .batchingMaxPublishDelay(1, TimeUnit.MILLISECONDS)
-                .blockIfQueueFull(true)
+                .blockIfQueueFull(true))
                 .createAsync());
         if (producer.isCompletedExceptionally()) {
             producers.remove(topic, producer);

@@ -5,6 +5,7 @@ import io.autoglm.fleet.events.pulsar.PulsarEventPublisher;
 import io.autoglm.fleet.events.pulsar.Topics;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
@@ -38,8 +39,10 @@ public class PulsarWiring {
         return new Topics(settings.namespace());
     }
 
+    /** Typed to the class only, so that {@link EventPublisher} has one bean (the one below). */
     @Produces
     @Singleton
+    @Typed(PulsarEventPublisher.class)
     PulsarEventPublisher publisher(PulsarClient client, Topics topics) {
         return new PulsarEventPublisher(client, topics);
     }

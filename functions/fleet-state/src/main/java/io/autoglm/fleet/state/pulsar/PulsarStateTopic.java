@@ -1,0 +1,86 @@
+package io.autoglm.fleet.state.pulsar;
+
+import io.autoglm.fleet.events.device.DeviceRecord;
+import io.autoglm.fleet.events.device.DeviceStatusChanged;
+import io.autoglm.fleet.events.pulsar.Topics;
+import io.autoglm.fleet.state.RegisteredDevice;
+import io.autoglm.fleet.state.StateTable;
+import io.autoglm.fleet.state.StateTopic;
+import org.apache.pulsar.client.api.BatcherBuilder;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Schema;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * {@link StateTopic} on Pulsar: per tenant, a compacted topic keyed by device id, read through a
+ * {@code TableView} (which drops tombstoned keys) and written by a producer with key-based batching.
+ * Tables open on a tenant's first use and stay open; a failed open is retried on the next use.
+ */
+public final class PulsarStateTopic<V> implements StateTopic<V> {
+
+    private final PulsarClient client;
+    private final Function<String, String> topicOf;
+    private final Schema<V> schema;
+    private final Map<String, CompletableFuture<StateTable<V>>> tables = new ConcurrentHashMap<>();
+
+    public PulsarStateTopic(PulsarClient client, Function<String, String> topicOf, Class<V> valueType) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.topicOf = Objects.requireNonNull(topicOf, "topicOf");
+        this.schema = new JsonRecordSchema<>(valueType);
+    }
+
+    /** The registry: {@code DeviceRecord}s keyed by device id, tombstoned on deregistration. */
+    public static PulsarStateTopic<DeviceRecord> registry(PulsarClient client, Topics topics) {
+        return new PulsarStateTopic<>(client, topics::registry, DeviceRecord.class);
+    }
+
+    /** The registry read for membership only: which devices exist, not what they declared. Read-only. */
+    public static PulsarStateTopic<RegisteredDevice> registrations(PulsarClient client, Topics topics) {
+        return new PulsarStateTopic<>(client, topics::registry, RegisteredDevice.class);
+    }
+
+    /** Each device's liveness as of its last transition, keyed by device id. */
+    public static PulsarStateTopic<DeviceStatusChanged> liveness(PulsarClient client, Topics topics) {
+        return new PulsarStateTopic<>(client, topics::liveness, DeviceStatusChanged.class);
+    }
+
+    @Override
+    public CompletableFuture<StateTable<V>> table(String tenant) {
+        Objects.requireNonNull(tenant, "tenant");
+        CompletableFuture<StateTable<V>> table = tables.computeIfAbsent(tenant, this::open);
+        if (table.isCompletedExceptionally()) {
+            tables.remove(tenant, table);
+        }
+        return table;
+    }
+
+    private CompletableFuture<StateTable<V>> open(String tenant) {
+        String topic = topicOf.apply(tenant);
+        return client.newTableView(schema).topic(topic).createAsync()
+                .thenApply(view -> new PulsarStateTable<>(tenant, view, () -> client.newProducer(schema)
+                        .topic(topic)
+                        .enableBatching(true)
+                        .batcherBuilder(BatcherBuilder.KEY_BASED)
+                        .batchingMaxPublishDelay(1, TimeUnit.MILLISECONDS)
+                        .blockIfQueueFull(true)
+                        .createAsync()));
+    }
+
+    @Override
+    public void close() {
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        tables.values().forEach(table -> closing.add(table
+                .thenCompose(opened -> ((PulsarStateTable<V>) opened).closeAsync())
+                .exceptionally(e -> null)));
+        tables.clear();
+        CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).join();
+    }
+}

@@ -1,0 +1,76 @@
+package io.autoglm.fleet.functions.heartbeat;
+
+import io.autoglm.fleet.events.EventPublisher;
+import io.autoglm.fleet.events.device.DeviceStatusChanged;
+import io.autoglm.fleet.state.RegisteredDevice;
+import io.autoglm.fleet.state.StateTopic;
+import io.autoglm.fleet.state.testing.InMemoryStateTopic;
+import io.autoglm.fleet.state.testing.RecordingPublisher;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.inject.Alternative;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The function's state, timers and clock in memory, so its tests need no broker and control time. */
+@Singleton
+public class TestState {
+
+    static final InMemoryStateTopic<RegisteredDevice> REGISTRY = new InMemoryStateTopic<>();
+    static final InMemoryStateTopic<DeviceStatusChanged> LIVENESS = new InMemoryStateTopic<>();
+    /** The timers the function scheduled. */
+    static final RecordingPublisher TIMERS = new RecordingPublisher();
+    static final AtomicLong NOW = new AtomicLong(Instant.parse("2026-11-21T13:05:00Z").toEpochMilli());
+
+    @Produces
+    @Singleton
+    @Alternative
+    @Priority(1)
+    StateTopic<RegisteredDevice> registry() {
+        return REGISTRY;
+    }
+
+    @Produces
+    @Singleton
+    @Alternative
+    @Priority(1)
+    StateTopic<DeviceStatusChanged> liveness() {
+        return LIVENESS;
+    }
+
+    @Produces
+    @Singleton
+    @Alternative
+    @Priority(1)
+    EventPublisher timers() {
+        return TIMERS;
+    }
+
+    @Produces
+    @Singleton
+    @Alternative
+    @Priority(1)
+    Clock clock() {
+        return new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return Instant.ofEpochMilli(NOW.get());
+            }
+        };
+    }
+}
