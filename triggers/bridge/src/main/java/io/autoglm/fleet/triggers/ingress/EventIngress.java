@@ -6,7 +6,6 @@ import io.autoglm.fleet.events.pulsar.PulsarEventPublisher;
 import io.autoglm.fleet.events.pulsar.Topics;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
-import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.TypedMessageBuilder;
 import org.apache.pulsar.client.api.transaction.Transaction;
 
@@ -34,24 +33,21 @@ public final class EventIngress {
     /** Property that says why an unreadable message was dead-lettered. */
     public static final String UNREADABLE_REASON = "dead-letter-reason";
 
-    private final PulsarClient client;
     private final Topics topics;
     private final PulsarEventPublisher publisher;
-    private final PulsarEventPublisher transactional;
+    private final TransactionalWrites transactions;
     private final Duration timeout;
 
     /**
-     * @param publisher     producers for single events, with a send timeout
-     * @param transactional producers for transactions (Pulsar requires them without a send timeout), or null
-     *                      to write batches event by event, without the all-or-nothing guarantee
-     * @param timeout       how long a write (or a whole transaction) may take
+     * @param publisher    producers for single events, with a send timeout
+     * @param transactions where batches are written all or nothing; null writes them event by event,
+     *                     without that guarantee (the dispatcher, which writes one reply at a time)
+     * @param timeout      how long a write (or a whole transaction) may take
      */
-    public EventIngress(PulsarClient client, Topics topics, PulsarEventPublisher publisher, PulsarEventPublisher transactional,
-            Duration timeout) {
-        this.client = Objects.requireNonNull(client, "client");
+    public EventIngress(Topics topics, PulsarEventPublisher publisher, TransactionalWrites transactions, Duration timeout) {
         this.topics = Objects.requireNonNull(topics, "topics");
         this.publisher = Objects.requireNonNull(publisher, "publisher");
-        this.transactional = transactional;
+        this.transactions = transactions;
         this.timeout = Objects.requireNonNull(timeout, "timeout");
     }
 
@@ -70,17 +66,17 @@ public final class EventIngress {
             return CompletableFuture.completedFuture(null);
         }
         List<CloudEvent> stamped = events.stream().map(event -> withTenant(event, tenant)).toList();
-        if (transactional == null) {
+        if (transactions == null) {
             return guard(CompletableFuture.allOf(stamped.stream().map(event -> publisher.publish(topics.forEvent(event), event))
                     .toArray(CompletableFuture[]::new)), "write " + events.size() + " events");
         }
-        CompletableFuture<Transaction> opening = client.newTransaction()
-                .withTransactionTimeout(timeout.toMillis() * 2, TimeUnit.MILLISECONDS)
-                .build();
-        CompletableFuture<Void> written = opening.thenCompose(transaction -> CompletableFuture.allOf(stamped.stream()
-                        .map(event -> transactional.publish(transaction, topics.forEvent(event), event))
-                        .toArray(CompletableFuture[]::new))
-                .thenCompose(sent -> transaction.commit()));
+        CompletableFuture<Transaction> opening = transactions.begin(timeout.multipliedBy(2));
+        CompletableFuture<Void> written = opening.thenCombine(transactions.publisher(), (transaction, transactional) ->
+                        CompletableFuture.allOf(stamped.stream()
+                                        .map(event -> transactional.publish(transaction, topics.forEvent(event), event))
+                                        .toArray(CompletableFuture[]::new))
+                                .thenCompose(sent -> transaction.commit()))
+                .thenCompose(committed -> committed);
         return guard(written, "write " + events.size() + " events in one transaction").whenComplete((done, failure) -> {
             if (failure != null) {
                 // an aborted (or never committed, so timed-out) transaction is invisible to consumers

@@ -66,7 +66,7 @@ class DispatcherIT {
         this.topics = TestNamespaces.create(endpoints, "dispatcher-it");
         PulsarEventPublisher publisher = new PulsarEventPublisher(client, topics, builder -> builder.sendTimeout(10, TimeUnit.SECONDS));
         closing.add(publisher);
-        this.ingress = new EventIngress(client, topics, publisher, null, Duration.ofSeconds(10));
+        this.ingress = new EventIngress(topics, publisher, null, Duration.ofSeconds(10));
     }
 
     @AfterEach

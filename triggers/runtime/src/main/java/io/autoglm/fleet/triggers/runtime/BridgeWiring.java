@@ -3,14 +3,17 @@ package io.autoglm.fleet.triggers.runtime;
 import io.autoglm.fleet.events.pulsar.PulsarEventPublisher;
 import io.autoglm.fleet.events.pulsar.Topics;
 import io.autoglm.fleet.triggers.ingress.EventIngress;
+import io.autoglm.fleet.triggers.ingress.TransactionalWrites;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import org.apache.pulsar.client.api.ClientBuilder;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.SizeUnit;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,17 +23,22 @@ import java.util.concurrent.TimeUnit;
 @Singleton
 public class BridgeWiring {
 
-    private PulsarEventPublisher transactional;
+    private static final Duration TRANSACTIONS_RETRY = Duration.ofSeconds(5);
 
+    private TransactionalWrites transactions;
+
+    /** Builds without reaching the broker: the application starts, and answers 503, while Pulsar is down. */
     @Produces
     @Singleton
     PulsarClient client(PulsarConnection connection) throws PulsarClientException {
+        return clientBuilder(connection).build();
+    }
+
+    private static ClientBuilder clientBuilder(PulsarConnection connection) {
         return PulsarClient.builder()
                 .serviceUrl(connection.serviceUrl())
                 .operationTimeout((int) connection.operationTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .memoryLimit(connection.memoryLimitMib(), SizeUnit.MEGA_BYTES)
-                .enableTransaction(connection.transactions())
-                .build();
+                .memoryLimit(connection.memoryLimitMib(), SizeUnit.MEGA_BYTES);
     }
 
     void close(@Disposes PulsarClient client) throws PulsarClientException {
@@ -56,24 +64,20 @@ public class BridgeWiring {
         publisher.close();
     }
 
-    /**
-     * Single events through the shared publisher; batches through producers without a send timeout,
-     * as Pulsar requires for transactions (the transaction's own timeout bounds them).
-     */
+    /** Single events through the shared publisher; batches in one transaction when {@code autoglm.pulsar.transactions}. */
     @Produces
     @Singleton
-    EventIngress ingress(PulsarClient client, Topics topics, PulsarEventPublisher publisher, PulsarConnection connection) {
+    EventIngress ingress(Topics topics, PulsarEventPublisher publisher, PulsarConnection connection) {
         if (connection.transactions()) {
-            transactional = new PulsarEventPublisher(client, topics, builder -> builder.sendTimeout(0, TimeUnit.SECONDS)
-                    .blockIfQueueFull(false));
+            transactions = new TransactionalWrites(() -> clientBuilder(connection), topics, TRANSACTIONS_RETRY);
         }
-        return new EventIngress(client, topics, publisher, transactional, connection.publishTimeout());
+        return new EventIngress(topics, publisher, transactions, connection.publishTimeout());
     }
 
     @PreDestroy
-    void closeTransactional() {
-        if (transactional != null) {
-            transactional.close();
+    void closeTransactions() {
+        if (transactions != null) {
+            transactions.close();
         }
     }
 }

@@ -10,8 +10,10 @@ import io.cloudevents.CloudEvent;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.quarkus.vertx.web.Route;
+import io.quarkus.vertx.web.RouteFilter;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.json.JsonString;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -22,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
+import java.util.function.BiConsumer;
 
 /**
  * The ingress sink's HTTP edge: {@code POST /} and {@code POST /tenants/<tenant>} take CloudEvents in
@@ -45,7 +48,7 @@ public class IngressRoute {
     private final EventValidator validator = EventValidator.standard();
 
     IngressRoute(EventIngress ingress, SinkSettings settings,
-            @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") String bodyLimit) {
+            @ConfigProperty(name = "autoglm.sink.max-body-size", defaultValue = "1M") String bodyLimit) {
         this.ingress = ingress;
         this.settings = settings;
         this.bodyLimit = bodyLimit;
@@ -65,29 +68,53 @@ public class IngressRoute {
         ingest(context, Optional.of(context.pathParam("tenant")));
     }
 
-    /** Bodies over the limit fail before a route runs: answer them with a problem, not an empty 413. */
-    @Route(path = "/*", type = Route.HandlerType.FAILURE, order = 1)
-    void failure(RoutingContext context) {
-        if (context.statusCode() == 413) {
+    /** Refuses a body that says it is over the limit before it is read. */
+    @RouteFilter(100)
+    void refuseLargeBodies(RoutingContext context) {
+        String length = context.request().getHeader("Content-Length");
+        if (context.request().method() == HttpMethod.POST && length != null && tooLarge(Long.parseLong(length.trim()))) {
+            context.response().putHeader("Connection", "close");
             respond(context, SinkProblem.tooLarge(bodyLimit));
-        } else {
-            context.next();
+            return;
         }
+        context.next();
+    }
+
+    private boolean tooLarge(long length) {
+        return length > settings.maxBodySize().asLongValue();
     }
 
     private void ingest(RoutingContext context, Optional<String> pathTenant) {
+        Buffer body = context.body() == null ? null : context.body().buffer();
+        if (body != null && tooLarge(body.length())) {
+            respond(context, SinkProblem.tooLarge(bodyLimit));
+            return;
+        }
         Uni<SecurityIdentity> identity = context.get(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
         if (identity == null) {
             respond(context, SinkProblem.unauthenticated("no authentication mechanism is configured"));
             return;
         }
+        // this route answers a refused token itself, with a problem body, instead of Quarkus's empty 401
+        context.put(QuarkusHttpUser.AUTH_FAILURE_HANDLER, (BiConsumer<RoutingContext, Throwable>) (ignored, failure) -> { });
         identity.subscribe().with(
-                caller -> authorised(context, caller, pathTenant),
-                failure -> respond(context, SinkProblem.unauthenticated("the bearer token was refused: " + failure.getMessage()
-                        + "; get a token for your tenant and send it as 'Authorization: Bearer <token>'")));
+                caller -> authorised(context, caller, pathTenant, body),
+                failure -> {
+                    context.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+                    respond(context, SinkProblem.unauthenticated("the bearer token was refused (" + describe(failure)
+                            + "); get a token for your tenant and send it as 'Authorization: Bearer <token>'"));
+                });
     }
 
-    private void authorised(RoutingContext context, SecurityIdentity caller, Optional<String> pathTenant) {
+    private static String describe(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+    }
+
+    private void authorised(RoutingContext context, SecurityIdentity caller, Optional<String> pathTenant, Buffer body) {
         if (caller.isAnonymous() || !(caller.getPrincipal() instanceof JsonWebToken token)) {
             context.response().putHeader("WWW-Authenticate", "Bearer");
             respond(context, SinkProblem.unauthenticated("send a JWT for your tenant as 'Authorization: Bearer <token>'"));
@@ -98,7 +125,6 @@ public class IngressRoute {
             respond(context, SinkProblem.forbidden(access.refusal()));
             return;
         }
-        Buffer body = context.body() == null ? null : context.body().buffer();
         String contentType = context.request().getHeader("Content-Type");
         Submission submission = Submission.of(HttpEvents.read(validator, context.request().headers(),
                 body == null ? new byte[0] : body.getBytes()), HttpEvents.Mode.of(contentType) == HttpEvents.Mode.BATCH);
