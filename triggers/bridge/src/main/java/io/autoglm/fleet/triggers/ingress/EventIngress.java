@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * The one way events enter Pulsar from HTTP: events posted to the ingress sink and the reply events
@@ -62,18 +63,30 @@ public final class EventIngress {
         if (events.size() == 1) {
             return publish(events.get(0), tenant);
         }
+        return writeAll(events, tenant, topics::forEvent);
+    }
+
+    /**
+     * Writes events that failed elsewhere (carrying the {@code knativeerror*} extensions) to the
+     * dead-letter topic of {@code tenant}: all of them or none. What the sink's {@code /dead-letters} takes.
+     */
+    public CompletableFuture<Void> deadLetterAll(List<CloudEvent> events, String tenant) {
+        return writeAll(events, tenant, event -> topics.deadLetters(tenant));
+    }
+
+    private CompletableFuture<Void> writeAll(List<CloudEvent> events, String tenant, Function<CloudEvent, String> topicOf) {
         if (events.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
         List<CloudEvent> stamped = events.stream().map(event -> withTenant(event, tenant)).toList();
-        if (transactions == null) {
-            return guard(CompletableFuture.allOf(stamped.stream().map(event -> publisher.publish(topics.forEvent(event), event))
-                    .toArray(CompletableFuture[]::new)), "write " + events.size() + " events");
+        if (transactions == null || events.size() == 1) {
+            return guard(CompletableFuture.allOf(stamped.stream().map(event -> publisher.publish(topicOf.apply(event), event))
+                    .toArray(CompletableFuture[]::new)), "write " + events.size() + " event(s)");
         }
         CompletableFuture<Transaction> opening = transactions.begin(timeout.multipliedBy(2));
         CompletableFuture<Void> written = opening.thenCombine(transactions.publisher(), (transaction, transactional) ->
                         CompletableFuture.allOf(stamped.stream()
-                                        .map(event -> transactional.publish(transaction, topics.forEvent(event), event))
+                                        .map(event -> transactional.publish(transaction, topicOf.apply(event), event))
                                         .toArray(CompletableFuture[]::new))
                                 .thenCompose(sent -> transaction.commit()))
                 .thenCompose(committed -> committed);

@@ -45,7 +45,13 @@ public class DispatcherService {
     }
 
     void start(@Observes StartupEvent startup) throws Exception {
-        List<Trigger> triggers = new TriggerObjects(settings.namespace(), settings.broker()).read(settings.triggers());
+        List<String> skipped = settings.skip().orElse(List.of());
+        List<Trigger> triggers = new TriggerObjects(settings.namespace(), settings.broker()).read(settings.triggers()).stream()
+                .filter(trigger -> !skipped.contains(trigger.name()))
+                .toList();
+        if (!skipped.isEmpty()) {
+            LOG.infof("Not running Trigger(s) %s (autoglm.dispatcher.skip)", skipped);
+        }
         if (triggers.isEmpty()) {
             LOG.warnf("No Trigger objects of broker %s in %s: nothing to dispatch", settings.broker().orElse("(any)"), settings.triggers());
         }

@@ -6,6 +6,7 @@ import io.smallrye.config.WithDefault;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,6 +28,12 @@ public interface DispatcherSettings {
     /** Only Triggers of this broker are run; empty runs the Triggers of every broker. */
     @WithDefault("fleet")
     Optional<String> broker();
+
+    /**
+     * Names of Triggers not to run, e.g. those whose function is not deployed in this environment
+     * (their events stay in Pulsar until a dispatcher runs the Trigger).
+     */
+    Optional<List<String>> skip();
 
     /**
      * Where referenced subscribers answer, by service name (e.g. {@code registry=http://127.0.0.1:8081});

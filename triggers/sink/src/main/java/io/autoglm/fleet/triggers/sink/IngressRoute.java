@@ -28,7 +28,8 @@ import java.util.function.BiConsumer;
 
 /**
  * The ingress sink's HTTP edge: {@code POST /} and {@code POST /tenants/<tenant>} take CloudEvents in
- * binary, structured or batch mode from a caller with a JWT bearer token, and answer
+ * binary, structured or batch mode from a caller with a JWT bearer token ({@code POST /dead-letters}
+ * takes failed events for the tenant's dead-letter topic), and answer
  * <ul>
  * <li>202 once Pulsar has acknowledged every event (body: how many, and their ids);</li>
  * <li>400 naming every problem of every event, and nothing written (a batch is all or nothing);</li>
@@ -60,12 +61,21 @@ public class IngressRoute {
 
     @Route(path = "/", methods = Route.HttpMethod.POST)
     void ingestForTokenTenant(RoutingContext context) {
-        ingest(context, Optional.empty());
+        ingest(context, Optional.empty(), false);
     }
 
     @Route(path = "/tenants/:tenant", methods = Route.HttpMethod.POST)
     void ingestForTenant(RoutingContext context) {
-        ingest(context, Optional.of(context.pathParam("tenant")));
+        ingest(context, Optional.of(context.pathParam("tenant")), false);
+    }
+
+    /**
+     * A Knative {@code deadLetterSink}: events a sender gave up on (with their {@code knativeerror*}
+     * extensions) go to the tenant's dead-letter topic, where the dispatcher puts its own.
+     */
+    @Route(path = "/dead-letters", methods = Route.HttpMethod.POST)
+    void deadLetters(RoutingContext context) {
+        ingest(context, Optional.empty(), true);
     }
 
     /** Refuses a body that says it is over the limit before it is read. */
@@ -84,7 +94,7 @@ public class IngressRoute {
         return length > settings.maxBodySize().asLongValue();
     }
 
-    private void ingest(RoutingContext context, Optional<String> pathTenant) {
+    private void ingest(RoutingContext context, Optional<String> pathTenant, boolean deadLetters) {
         Buffer body = context.body() == null ? null : context.body().buffer();
         if (body != null && tooLarge(body.length())) {
             respond(context, SinkProblem.tooLarge(bodyLimit));
@@ -98,7 +108,7 @@ public class IngressRoute {
         // this route answers a refused token itself, with a problem body, instead of Quarkus's empty 401
         context.put(QuarkusHttpUser.AUTH_FAILURE_HANDLER, (BiConsumer<RoutingContext, Throwable>) (ignored, failure) -> { });
         identity.subscribe().with(
-                caller -> authorised(context, caller, pathTenant, body),
+                caller -> authorised(context, caller, pathTenant, body, deadLetters),
                 failure -> {
                     context.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
                     respond(context, SinkProblem.unauthenticated("the bearer token was refused (" + describe(failure)
@@ -114,7 +124,8 @@ public class IngressRoute {
         return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     }
 
-    private void authorised(RoutingContext context, SecurityIdentity caller, Optional<String> pathTenant, Buffer body) {
+    private void authorised(RoutingContext context, SecurityIdentity caller, Optional<String> pathTenant, Buffer body,
+            boolean deadLetters) {
         if (caller.isAnonymous() || !(caller.getPrincipal() instanceof JsonWebToken token)) {
             context.response().putHeader("WWW-Authenticate", "Bearer");
             respond(context, SinkProblem.unauthenticated("send a JWT for your tenant as 'Authorization: Bearer <token>'"));
@@ -134,22 +145,23 @@ public class IngressRoute {
             return;
         }
         List<CloudEvent> events = submission.events();
-        ingress.publishAll(events, access.tenant()).whenComplete((written, failure) -> {
-            if (failure == null) {
-                context.response().setStatusCode(202).putHeader("Content-Type", "application/json")
-                        .end(new String(EventJson.write(new Accepted(events.size(), access.tenant(),
-                                events.stream().map(CloudEvent::getId).toList())), StandardCharsets.UTF_8));
-                return;
-            }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-            if (cause instanceof IngressUnavailableException) {
-                LOG.warnf("503 for %d event(s) of tenant %s: %s", events.size(), access.tenant(), cause.getMessage());
-                context.response().putHeader("Retry-After", "1");
-                respond(context, SinkProblem.unavailable(cause.getMessage()));
-            } else {
-                context.fail(cause);
-            }
-        });
+        (deadLetters ? ingress.deadLetterAll(events, access.tenant()) : ingress.publishAll(events, access.tenant()))
+                .whenComplete((written, failure) -> {
+                    if (failure == null) {
+                        context.response().setStatusCode(202).putHeader("Content-Type", "application/json")
+                                .end(new String(EventJson.write(new Accepted(events.size(), access.tenant(),
+                                        events.stream().map(CloudEvent::getId).toList())), StandardCharsets.UTF_8));
+                        return;
+                    }
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                    if (cause instanceof IngressUnavailableException) {
+                        LOG.warnf("503 for %d event(s) of tenant %s: %s", events.size(), access.tenant(), cause.getMessage());
+                        context.response().putHeader("Retry-After", "1");
+                        respond(context, SinkProblem.unavailable(cause.getMessage()));
+                    } else {
+                        context.fail(cause);
+                    }
+                });
     }
 
     private static Optional<String> claim(JsonWebToken token, String name) {

@@ -121,6 +121,20 @@ class IngressSinkIT {
     }
 
     @Test
+    void aDeadLetterGoesToTheTenantsDeadLetterTopic() throws Exception {
+        CloudEvent letter = CloudEventBuilder.v1(heartbeat("acme", "letter-1"))
+                .withExtension("knativeerrordest", "http://heartbeat.fleet.svc.cluster.local")
+                .withExtension("knativeerrorcode", 503).withExtension("deliveryattempts", 4).build();
+
+        binary(as("acme"), letter).post("/dead-letters").then().statusCode(202);
+
+        assertThat(TopicReader.events(client, SinkResource.topics.deadLetters("acme"),
+                events -> events.stream().anyMatch(e -> e.getId().equals("letter-1")), Duration.ofSeconds(10)))
+                .filteredOn(e -> e.getId().equals("letter-1")).singleElement()
+                .satisfies(written -> assertThat(written.getExtension("knativeerrorcode")).isEqualTo(503));
+    }
+
+    @Test
     void everyInvalidEventOfTheContractIsRefusedWithItsProblemAndNothingIsWritten() throws Exception {
         long before = messagesInNamespace();
         for (InvalidEvent invalid : InvalidEvents.all()) {
