@@ -55,6 +55,8 @@ public final class LocalStack {
     }
 
     public static void main(String[] args) throws Exception {
+        // the Pulsar client's INFO lines would drown the status: warnings and errors only
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
         StackOptions options;
         try {
             options = StackOptions.parse(args);
@@ -98,7 +100,7 @@ public final class LocalStack {
             }
             return 1;
         }
-        simulator = startSimulator(sink, dispatcher);
+        simulator = startSimulator(sink);
         ProcessWatchdog.watch(ProcessHandle.current(), processes.stream().map(p -> p.process().toHandle()).toList(),
                 state.resolve("logs").resolve("watchdog.log"));
         int exit = simulator.process().waitFor();
@@ -201,13 +203,13 @@ public final class LocalStack {
         return launch("trigger-dispatcher", port, StackProcess.java(BRIDGE_JVM, properties, List.of("-jar", jar.toString())), Map.of());
     }
 
-    private StackProcess startSimulator(StackProcess sink, StackProcess dispatcher) throws IOException {
+    private StackProcess startSimulator(StackProcess sink) throws IOException {
         Path jar = repo.resolve("scripts/fleet-simulator/target/fleet-simulator.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("The fleet simulator is not built (" + jar + "): scripts/run-local --rebuild");
         }
         List<String> arguments = new ArrayList<>(List.of("-jar", jar.toString(),
-                "--sink", sink.url(), "--pulsar", broker.serviceUrl(), "--dispatcher", dispatcher.url(),
+                "--sink", sink.url(), "--pulsar", broker.serviceUrl(),
                 "--signing-key", repo.resolve(LOCAL_PRIVATE_KEY).toString(),
                 "--devices", Integer.toString(options.devices()), "--tenants", String.join(",", options.tenants()),
                 "--seed", Long.toString(options.seed())));
