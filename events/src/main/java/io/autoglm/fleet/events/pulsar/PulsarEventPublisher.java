@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -34,6 +36,11 @@ public final class PulsarEventPublisher implements EventPublisher, AutoCloseable
     private final Consumer<ProducerBuilder<byte[]>> settings;
     private final Map<String, CompletableFuture<Producer<byte[]>>> producers = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> handOvers = new ConcurrentHashMap<>();
+    private final ExecutorService handOver = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "event-publisher-handover");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public PulsarEventPublisher(PulsarClient client, Topics topics) {
         this(client, topics, builder -> { });
@@ -75,7 +82,9 @@ public final class PulsarEventPublisher implements EventPublisher, AutoCloseable
 
     /**
      * Sends in call order, also while the topic's producer is still being created: callbacks on one
-     * pending future run last-registered-first, which would reverse a device's first events.
+     * pending future run last-registered-first, which would reverse a device's first events. Sends
+     * that waited for the producer are handed over on a thread of their own: on the Pulsar client's
+     * I/O thread, a send blocked on a full queue would wait for acknowledgements that same thread delivers.
      */
     private CompletableFuture<Void> send(String topic, Function<Producer<byte[]>, TypedMessageBuilder<byte[]>> message) {
         CompletableFuture<Producer<byte[]>> producer = producer(topic);
@@ -86,7 +95,7 @@ public final class PulsarEventPublisher implements EventPublisher, AutoCloseable
         synchronized (handOvers) {
             CompletableFuture<Void> previous = handOvers.getOrDefault(topic, CompletableFuture.completedFuture(null));
             CompletableFuture<CompletableFuture<MessageId>> handedOver = previous.thenCompose(ready -> producer)
-                    .thenApply(ready -> message.apply(ready).sendAsync());
+                    .thenApplyAsync(ready -> message.apply(ready).sendAsync(), handOver);
             CompletableFuture<Void> next = handedOver.handle((sent, failure) -> null);
             handOvers.put(topic, next);
             next.thenRun(() -> handOvers.remove(topic, next));
@@ -119,5 +128,6 @@ public final class PulsarEventPublisher implements EventPublisher, AutoCloseable
         producers.values().forEach(future -> closing.add(future.thenCompose(Producer::closeAsync).exceptionally(e -> null)));
         producers.clear();
         CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).join();
+        handOver.shutdown();
     }
 }

@@ -22,7 +22,8 @@ public final class Topics {
     public static final String DEFAULT_NAMESPACE = "public/default";
     public static final String SYSTEM_TENANT = "system";
     private static final String PREFIX = "fleet.";
-    private static final String TENANT_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
+    /** Any tenant: tenant ids are checked where events enter ({@code Extensions}); here only what the topic name needs. */
+    private static final String TENANT_PATTERN = "[^.]+";
     private static final String DEAD_LETTERS = "dead-letters";
 
     private final String namespace;
@@ -73,7 +74,9 @@ public final class Topics {
     /**
      * A pattern matching the topics of every tenant for any of {@code families}, for one pattern
      * subscription. Written as Pulsar wants it: the {@code persistent://tenant/namespace/} prefix in
-     * plain text (Pulsar reads the namespace from it), only the topic's local name as a regular expression.
+     * plain text (Pulsar reads the namespace from it), only the topic's local name as a regular
+     * expression, and short: brokers watch for new topics only for patterns up to
+     * {@code subscriptionPatternMaxLength} (50 by default) and fall back to polling for longer ones.
      */
     public Pattern allTenants(Collection<EventFamily> families) {
         if (families.isEmpty()) {
@@ -90,7 +93,7 @@ public final class Topics {
     private Pattern namesOfAllTenants(Collection<String> names) {
         String alternatives = names.stream().map(Topics::literal).collect(Collectors.joining("|"));
         return Pattern.compile("persistent://" + namespace + "/" + literal(PREFIX) + TENANT_PATTERN
-                + "\\.(?:" + alternatives + ")");
+                + "\\." + (names.size() == 1 ? alternatives : "(" + alternatives + ")"));
     }
 
     /** {@code text} as a regular expression matching itself, without {@code \Q...\E} (which Pulsar cannot parse). */

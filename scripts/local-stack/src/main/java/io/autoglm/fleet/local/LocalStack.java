@@ -1,5 +1,8 @@
 package io.autoglm.fleet.local;
 
+import io.autoglm.fleet.events.pulsar.local.ProcessTrees;
+import io.autoglm.fleet.events.pulsar.local.ProcessWatchdog;
+import io.autoglm.fleet.events.pulsar.local.PulsarStandalone;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -208,7 +211,9 @@ public final class LocalStack {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("The fleet simulator is not built (" + jar + "): scripts/run-local --rebuild");
         }
-        List<String> arguments = new ArrayList<>(List.of("-jar", jar.toString(),
+        // the jar's dependencies are in target/lib (kept off its manifest, so the jar stays a plain library)
+        String classpath = jar + java.io.File.pathSeparator + jar.resolveSibling("lib") + java.io.File.separator + "*";
+        List<String> arguments = new ArrayList<>(List.of("-cp", classpath, "io.autoglm.fleet.simulator.FleetSimulator",
                 "--sink", sink.url(), "--pulsar", broker.serviceUrl(),
                 "--signing-key", repo.resolve(LOCAL_PRIVATE_KEY).toString(),
                 "--devices", Integer.toString(options.devices()), "--tenants", String.join(",", options.tenants()),

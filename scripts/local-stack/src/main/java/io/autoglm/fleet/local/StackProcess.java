@@ -1,5 +1,6 @@
 package io.autoglm.fleet.local;
 
+import io.autoglm.fleet.events.pulsar.local.ProcessTrees;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,6 +51,8 @@ final class StackProcess {
         }
         full.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(full).directory(directory.toFile());
+        // glibc's per-thread malloc arenas add tens of MiB of RSS to every JVM otherwise
+        builder.environment().put("MALLOC_ARENA_MAX", "2");
         builder.environment().putAll(environment);
         if (log == null) {
             builder.inheritIO();

@@ -44,7 +44,7 @@ public sealed interface AttemptOutcome {
     static AttemptOutcome of(SubscriberResponse response, Throwable failure, Duration timeout) {
         if (failure != null) {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-            if (cause instanceof TimeoutException) {
+            if (cause instanceof TimeoutException) { // Vert.x's idle timeout is one too
                 return new Failed(OptionalInt.empty(), "no answer within " + timeout, true);
             }
             String what = cause instanceof ConnectException ? "cannot connect" : "the request failed";

@@ -17,7 +17,7 @@ public record SubscriptionSettings(int concurrency, int maxPending, Duration att
         Duration redeliveryDelay) {
 
     public static final SubscriptionSettings DEFAULTS =
-            new SubscriptionSettings(32, 1000, Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(1));
+            new SubscriptionSettings(64, 1000, Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(1));
 
     public SubscriptionSettings {
         if (concurrency < 1 || maxPending < 1) {

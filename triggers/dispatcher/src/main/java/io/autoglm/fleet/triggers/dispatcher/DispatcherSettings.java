@@ -41,8 +41,11 @@ public interface DispatcherSettings {
      */
     Map<String, URI> subscribers();
 
-    /** Most requests in flight to one Trigger's subscriber. */
-    @WithDefault("32")
+    /**
+     * Most requests in flight to one Trigger's subscriber (keep-alive connections). A device's events
+     * go one at a time, so this also bounds how many devices are served at once.
+     */
+    @WithDefault("64")
     int concurrency();
 
     /** Most events of one Trigger taken from Pulsar and not yet acknowledged. */

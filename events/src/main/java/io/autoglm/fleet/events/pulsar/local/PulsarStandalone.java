@@ -1,4 +1,4 @@
-package io.autoglm.fleet.local;
+package io.autoglm.fleet.events.pulsar.local;
 
 import static java.util.Map.entry;
 
@@ -26,7 +26,9 @@ import org.apache.pulsar.client.api.Schema;
 
 /**
  * The official Pulsar distribution run as {@code bin/pulsar standalone} on loopback: the broker of
- * the local stack ({@code scripts/run-local}) and of the integration tests. It writes its configuration
+ * the local stack ({@code scripts/run-local}) and of the integration tests (here, in the contract's
+ * main code, because both use it and every module's tests already depend on this one; the functions
+ * never call it). It writes its configuration
  * and keeps its data and logs under one home directory, picks free loopback ports (the bookie's by
  * Pulsar itself), tames the JVM (G1, 1 GB heap instead of ZGC with pre-touch), and counts as ready
  * only once a message has made a round trip: the port opens seconds before {@code public/default} exists.
@@ -165,7 +167,7 @@ public final class PulsarStandalone implements AutoCloseable {
 
     private void writeConfiguration(Path file) throws IOException {
         StringBuilder conf = new StringBuilder(Files.readString(distribution.resolve("conf/standalone.conf")))
-                .append("\n\n# loopback broker (io.autoglm.fleet.local.PulsarStandalone)\n")
+                .append("\n\n# loopback broker (io.autoglm.fleet.events.pulsar.local.PulsarStandalone)\n")
                 .append("advertisedAddress=").append(LOOPBACK).append('\n')
                 .append("bindAddress=").append(LOOPBACK).append('\n')
                 .append("brokerServicePort=").append(brokerPort).append('\n')
