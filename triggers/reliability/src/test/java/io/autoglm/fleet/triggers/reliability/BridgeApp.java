@@ -71,7 +71,8 @@ final class BridgeApp implements AutoCloseable {
     /** Starts the process and waits for readiness. */
     BridgeApp start() throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms32m", "-Xmx128m", "-XX:+UseSerialGC", "-Xss512k", "-XX:ReservedCodeCacheSize=64m"));
+                // the bridge's production JVM settings (knative/base/bridge): C1 only keeps C2's compiler arenas out of RSS
+                "-Xms32m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:ReservedCodeCacheSize=64m"));
         // e.g. -Dbridge.jvm.options=-XX:StartFlightRecording=filename=/tmp/dispatcher.jfr to profile
         String extra = System.getProperty("bridge.jvm.options", "");
         if (!extra.isBlank()) {
