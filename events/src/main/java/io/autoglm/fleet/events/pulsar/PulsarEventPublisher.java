@@ -56,15 +56,6 @@ public final class PulsarEventPublisher implements EventPublisher, AutoCloseable
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
-    /**
-     * A publisher whose producers can send within a transaction ({@code producer(topic)} then
-     * {@code newMessage(transaction)}, or {@link #publish(Transaction, String, CloudEvent)}):
-     * Pulsar requires them to have no send timeout.
-     */
-    public static PulsarEventPublisher forTransactions(PulsarClient client, Topics topics) {
-        return new PulsarEventPublisher(client, topics, builder -> builder.sendTimeout(0, TimeUnit.SECONDS));
-    }
-
     @Override
     public CompletableFuture<Void> publish(CloudEvent event) {
         return publish(topics.forEvent(event), event);
