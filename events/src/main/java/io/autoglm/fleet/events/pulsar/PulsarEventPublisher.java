@@ -3,11 +3,13 @@ package io.autoglm.fleet.events.pulsar;
 import io.autoglm.fleet.events.EventPublisher;
 import io.cloudevents.CloudEvent;
 import org.apache.pulsar.client.api.BatcherBuilder;
+import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.ProducerBuilder;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.TypedMessageBuilder;
+import org.apache.pulsar.client.api.transaction.Transaction;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,8 +18,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * {@link EventPublisher} on Pulsar: binary mode through {@link PulsarMessageFactory}, one cached
@@ -28,17 +33,27 @@ public final class PulsarEventPublisher implements EventPublisher, AutoCloseable
 
     private final PulsarClient client;
     private final Topics topics;
-    private final UnaryOperator<ProducerBuilder<byte[]>> producerSettings;
+    private final Consumer<ProducerBuilder<byte[]>> settings;
     private final Map<String, CompletableFuture<Producer<byte[]>>> producers = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Void>> handOvers = new ConcurrentHashMap<>();
+    private final ExecutorService handOver = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "event-publisher-handover");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public PulsarEventPublisher(PulsarClient client, Topics topics) {
-        this(client, topics, UnaryOperator.identity());
+        this(client, topics, builder -> { });
     }
 
-    private PulsarEventPublisher(PulsarClient client, Topics topics, UnaryOperator<ProducerBuilder<byte[]>> producerSettings) {
+    /**
+     * A publisher whose producers get {@code settings} on top of the defaults, e.g.
+     * {@code sendTimeout(0, SECONDS)}, which Pulsar requires of producers that send in a transaction.
+     */
+    public PulsarEventPublisher(PulsarClient client, Topics topics, Consumer<ProducerBuilder<byte[]>> settings) {
         this.client = Objects.requireNonNull(client, "client");
         this.topics = Objects.requireNonNull(topics, "topics");
-        this.producerSettings = producerSettings;
+        this.settings = Objects.requireNonNull(settings, "settings");
     }
 
     /**
@@ -56,27 +71,58 @@ public final class PulsarEventPublisher implements EventPublisher, AutoCloseable
 
     /** Publishes to an explicit topic (e.g. a device command topic). */
     public CompletableFuture<Void> publish(String topic, CloudEvent event) {
-        return producer(topic).thenCompose(producer ->
-                PulsarMessageFactory.createWriter(producer.newMessage()).writeBinary(event).sendAsync()).thenApply(id -> null);
+        return send(topic, producer -> PulsarMessageFactory.createWriter(producer.newMessage()).writeBinary(event));
+    }
+
+    /**
+     * Publishes to {@code topic} as part of {@code transaction}: nobody sees the event unless the
+     * transaction commits. The producers need {@code sendTimeout(0, ...)} (see the constructor).
+     */
+    public CompletableFuture<Void> publish(Transaction transaction, String topic, CloudEvent event) {
+        return send(topic, producer -> PulsarMessageFactory.createWriter(producer.newMessage(transaction)).writeBinary(event));
     }
 
     @Override
     public CompletableFuture<Void> publishAt(CloudEvent event, Instant deliverAt) {
-        return producer(topics.forEvent(event)).thenCompose(producer -> {
-            TypedMessageBuilder<byte[]> message = producer.newMessage().deliverAt(deliverAt.toEpochMilli());
-            return PulsarMessageFactory.createWriter(message).writeBinary(event).sendAsync();
-        }).thenApply(id -> null);
+        return send(topics.forEvent(event), producer ->
+                PulsarMessageFactory.createWriter(producer.newMessage().deliverAt(deliverAt.toEpochMilli())).writeBinary(event));
+    }
+
+    /**
+     * Sends in call order, also while the topic's producer is still being created: callbacks on one
+     * pending future run last-registered-first, which would reverse a device's first events. Sends
+     * that waited for the producer are handed over on a thread of their own: on the Pulsar client's
+     * I/O thread, a send blocked on a full queue would wait for acknowledgements that same thread delivers.
+     */
+    private CompletableFuture<Void> send(String topic, Function<Producer<byte[]>, TypedMessageBuilder<byte[]>> message) {
+        CompletableFuture<Producer<byte[]>> producer = producer(topic);
+        CompletableFuture<Void> waiting = handOvers.get(topic);
+        if (producer.isDone() && !producer.isCompletedExceptionally() && (waiting == null || waiting.isDone())) {
+            return message.apply(producer.join()).sendAsync().thenApply(id -> null);
+        }
+        synchronized (handOvers) {
+            CompletableFuture<Void> previous = handOvers.getOrDefault(topic, CompletableFuture.completedFuture(null));
+            CompletableFuture<CompletableFuture<MessageId>> handedOver = previous.thenCompose(ready -> producer)
+                    .thenApplyAsync(ready -> message.apply(ready).sendAsync(), handOver);
+            CompletableFuture<Void> next = handedOver.handle((sent, failure) -> null);
+            handOvers.put(topic, next);
+            next.thenRun(() -> handOvers.remove(topic, next));
+            return handedOver.thenCompose(sent -> sent).thenApply(id -> null);
+        }
     }
 
     /** The cached producer for {@code topic}, created on first use. */
     public CompletableFuture<Producer<byte[]>> producer(String topic) {
-        CompletableFuture<Producer<byte[]>> producer = producers.computeIfAbsent(topic, t -> producerSettings.apply(client.newProducer(Schema.BYTES)
-                .topic(t)
-                .enableBatching(true)
-                .batcherBuilder(BatcherBuilder.KEY_BASED)
-                .batchingMaxPublishDelay(1, TimeUnit.MILLISECONDS)
-                .blockIfQueueFull(true))
-                .createAsync());
+        CompletableFuture<Producer<byte[]>> producer = producers.computeIfAbsent(topic, t -> {
+            ProducerBuilder<byte[]> builder = client.newProducer(Schema.BYTES)
+                    .topic(t)
+                    .enableBatching(true)
+                    .batcherBuilder(BatcherBuilder.KEY_BASED)
+                    .batchingMaxPublishDelay(1, TimeUnit.MILLISECONDS)
+                    .blockIfQueueFull(true);
+            settings.accept(builder);
+            return builder.createAsync();
+        });
         if (producer.isCompletedExceptionally()) {
             producers.remove(topic, producer);
         }
@@ -90,5 +136,6 @@ public final class PulsarEventPublisher implements EventPublisher, AutoCloseable
         producers.values().forEach(future -> closing.add(future.thenCompose(Producer::closeAsync).exceptionally(e -> null)));
         producers.clear();
         CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).join();
+        handOver.shutdown();
     }
 }

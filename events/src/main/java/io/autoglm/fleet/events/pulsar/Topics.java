@@ -5,8 +5,12 @@ import io.autoglm.fleet.events.EventType;
 import io.autoglm.fleet.events.Events;
 import io.cloudevents.CloudEvent;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Topic naming: one topic per tenant and event family, {@code persistent://<namespace>/fleet.<tenant>.<family>},
@@ -18,6 +22,9 @@ public final class Topics {
     public static final String DEFAULT_NAMESPACE = "public/default";
     public static final String SYSTEM_TENANT = "system";
     private static final String PREFIX = "fleet.";
+    /** Any tenant: tenant ids are checked where events enter ({@code Extensions}); here only what the topic name needs. */
+    private static final String TENANT_PATTERN = "[^.]+";
+    private static final String DEAD_LETTERS = "dead-letters";
 
     private final String namespace;
 
@@ -54,10 +61,51 @@ public final class Topics {
         return topic(tenant, "liveness-state");
     }
 
+    /** Events a trigger could not deliver, with the reason and attempt count (the tenant's DLQ), keyed by device id. */
+    public String deadLetters(String tenant) {
+        return topic(tenant, DEAD_LETTERS);
+    }
+
     /** A pattern matching {@code family}'s topic of every tenant, for pattern subscriptions. */
     public Pattern allTenants(EventFamily family) {
-        return Pattern.compile(Pattern.quote("persistent://" + namespace + "/" + PREFIX)
-                + "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?" + Pattern.quote("." + family.topicName()));
+        return allTenants(List.of(family));
+    }
+
+    /**
+     * A pattern matching the topics of every tenant for any of {@code families}, for one pattern
+     * subscription. Written as Pulsar wants it: the {@code persistent://tenant/namespace/} prefix in
+     * plain text (Pulsar reads the namespace from it), only the topic's local name as a regular
+     * expression, and short: brokers watch for new topics only for patterns up to
+     * {@code subscriptionPatternMaxLength} (50 by default) and fall back to polling for longer ones.
+     */
+    public Pattern allTenants(Collection<EventFamily> families) {
+        if (families.isEmpty()) {
+            throw new IllegalArgumentException("a topic pattern needs at least one event family");
+        }
+        return namesOfAllTenants(families.stream().map(EventFamily::topicName).collect(Collectors.toCollection(TreeSet::new)));
+    }
+
+    /** A pattern matching the dead-letter topic of every tenant. */
+    public Pattern deadLettersOfAllTenants() {
+        return namesOfAllTenants(List.of(DEAD_LETTERS));
+    }
+
+    private Pattern namesOfAllTenants(Collection<String> names) {
+        String alternatives = names.stream().map(Topics::literal).collect(Collectors.joining("|"));
+        return Pattern.compile("persistent://" + namespace + "/" + literal(PREFIX) + TENANT_PATTERN
+                + "\\." + (names.size() == 1 ? alternatives : "(" + alternatives + ")"));
+    }
+
+    /** {@code text} as a regular expression matching itself, without {@code \Q...\E} (which Pulsar cannot parse). */
+    private static String literal(String text) {
+        StringBuilder escaped = new StringBuilder(text.length() + 4);
+        for (char c : text.toCharArray()) {
+            if ("\\.[]{}()*+?^$|".indexOf(c) >= 0) {
+                escaped.append('\\');
+            }
+            escaped.append(c);
+        }
+        return escaped.toString();
     }
 
     private String topic(String tenant, String name) {

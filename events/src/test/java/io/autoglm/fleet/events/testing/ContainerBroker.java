@@ -1,6 +1,7 @@
 package io.autoglm.fleet.events.testing;
 
 import io.autoglm.fleet.events.testing.PulsarEndpoints.Origin;
+import io.autoglm.fleet.events.pulsar.local.PulsarStandalone;
 import org.apache.pulsar.PulsarVersion;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.pulsar.PulsarContainer;
@@ -25,7 +26,7 @@ final class ContainerBroker {
         PulsarContainer container = new PulsarContainer(
                 DockerImageName.parse("apachepulsar/pulsar").withTag(PulsarVersion.getVersion()))
                 .withTransactions();
-        StandaloneBroker.SETTINGS.forEach((key, value) -> container.withEnv("PULSAR_PREFIX_" + key, value));
+        PulsarStandalone.SETTINGS.forEach((key, value) -> container.withEnv("PULSAR_PREFIX_" + key, value));
         container.start();
         return new PulsarEndpoints(container.getPulsarBrokerUrl(), container.getHttpServiceUrl(), Origin.TESTCONTAINERS);
     }

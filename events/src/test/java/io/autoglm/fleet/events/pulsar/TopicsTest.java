@@ -1,0 +1,42 @@
+package io.autoglm.fleet.events.pulsar;
+
+import io.autoglm.fleet.events.EventFamily;
+import org.apache.pulsar.common.naming.TopicName;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TopicsTest {
+
+    private final Topics topics = Topics.defaults();
+
+    @Test
+    void aFamilyPatternMatchesThatFamilysTopicOfEveryTenantAndNothingElse() {
+        Pattern heartbeats = topics.allTenants(EventFamily.HEARTBEAT);
+        assertThat(heartbeats.matcher(topics.events("acme", EventFamily.HEARTBEAT)).matches()).isTrue();
+        assertThat(heartbeats.matcher(topics.events("globex-2", EventFamily.HEARTBEAT)).matches()).isTrue();
+        assertThat(heartbeats.matcher(topics.events("acme", EventFamily.DEVICE)).matches()).isFalse();
+        assertThat(heartbeats.matcher("persistent://public/default/fleetXacmeXheartbeat").matches()).as("dots are literal").isFalse();
+        assertThat(heartbeats.matcher(topics.registry("acme")).matches()).isFalse();
+    }
+
+    @Test
+    void severalFamiliesGoInOnePatternThatPulsarCanReadTheNamespaceOf() {
+        Pattern pattern = topics.allTenants(List.of(EventFamily.HEARTBEAT, EventFamily.DEADLINE, EventFamily.DEVICE_COMMAND));
+        assertThat(pattern.matcher(topics.events("acme", EventFamily.DEADLINE)).matches()).isTrue();
+        assertThat(pattern.matcher(topics.events("acme", EventFamily.DEVICE_COMMAND)).matches()).isTrue();
+        assertThat(pattern.matcher(topics.events("acme", EventFamily.COMMAND)).matches()).isFalse();
+        // Pulsar's pattern consumer parses the namespace out of the pattern's text
+        assertThat(TopicName.get(pattern.pattern()).getNamespace()).isEqualTo("public/default");
+    }
+
+    @Test
+    void deadLettersHaveATopicPerTenant() {
+        assertThat(topics.deadLetters("acme")).isEqualTo("persistent://public/default/fleet.acme.dead-letters");
+        assertThat(topics.deadLettersOfAllTenants().matcher(topics.deadLetters("acme")).matches()).isTrue();
+        assertThat(topics.deadLettersOfAllTenants().matcher(topics.events("acme", EventFamily.DEVICE)).matches()).isFalse();
+    }
+}

@@ -1,0 +1,129 @@
+package io.autoglm.fleet.simulator;
+
+import io.autoglm.fleet.events.EventFamily;
+import io.autoglm.fleet.events.EventType;
+import io.autoglm.fleet.events.Events;
+import io.autoglm.fleet.events.Extensions;
+import io.autoglm.fleet.events.command.CommandBatchDispatched;
+import io.autoglm.fleet.events.device.DeviceRegistered;
+import io.autoglm.fleet.events.device.DeviceStatusChanged;
+import io.autoglm.fleet.events.inference.InferenceCompleted;
+import io.autoglm.fleet.events.inference.InferenceDispatched;
+import io.autoglm.fleet.events.inference.InferenceFailed;
+import io.autoglm.fleet.events.pulsar.PulsarMessageFactory;
+import io.autoglm.fleet.events.pulsar.Topics;
+import io.cloudevents.CloudEvent;
+import org.apache.pulsar.client.api.Consumer;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.MessageListener;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
+import org.apache.pulsar.client.api.RegexSubscriptionMode;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.SubscriptionInitialPosition;
+import org.apache.pulsar.client.api.SubscriptionType;
+
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Watches the bus the way an operator's dashboard would: every event family's topics of every
+ * tenant, and the dead-letter topics. Turns what it sees into {@link FleetStatus}: registrations
+ * (handed to the fleet so devices learn their ids), status changes, routing decisions, inference
+ * answers, dead letters.
+ */
+final class BusObserver implements AutoCloseable {
+
+    /** A registration the registry answered: which request, which device id. */
+    record Registration(String requestId, String deviceId) {
+    }
+
+    private final FleetStatus status;
+    private final Queue<Registration> registrations = new ConcurrentLinkedQueue<>();
+    private final Consumer<byte[]> events;
+    private final Consumer<byte[]> deadLetters;
+
+    BusObserver(PulsarClient client, Topics topics, FleetStatus status) throws PulsarClientException {
+        this.status = Objects.requireNonNull(status);
+        MessageListener<byte[]> onEvent = (consumer, message) -> {
+            observe(message);
+            consumer.acknowledgeAsync(message);
+        };
+        MessageListener<byte[]> onDeadLetter = (consumer, message) -> {
+            deadLetter(message);
+            consumer.acknowledgeAsync(message);
+        };
+        this.events = client.newConsumer(Schema.BYTES).topicsPattern(topics.allTenants(EnumSet.allOf(EventFamily.class)))
+                .subscriptionTopicsMode(RegexSubscriptionMode.PersistentOnly).patternAutoDiscoveryPeriod(1, TimeUnit.SECONDS)
+                .subscriptionName("fleet-simulator").subscriptionType(SubscriptionType.Shared)
+                .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).messageListener(onEvent).subscribe();
+        this.deadLetters = client.newConsumer(Schema.BYTES).topicsPattern(topics.deadLettersOfAllTenants())
+                .subscriptionTopicsMode(RegexSubscriptionMode.PersistentOnly).patternAutoDiscoveryPeriod(1, TimeUnit.SECONDS)
+                .subscriptionName("fleet-simulator").subscriptionType(SubscriptionType.Shared)
+                .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).messageListener(onDeadLetter).subscribe();
+    }
+
+    /** Registrations answered since the last call. */
+    Registration nextRegistration() {
+        return registrations.poll();
+    }
+
+    private void observe(Message<byte[]> message) {
+        status.onBus();
+        CloudEvent event;
+        EventType type;
+        try {
+            event = PulsarMessageFactory.createReader(message).toEvent();
+            type = Events.typeOf(event);
+        } catch (RuntimeException e) {
+            return; // not ours to judge: the dispatcher dead-letters what it cannot read
+        }
+        String tenant = Events.tenant(event);
+        switch (type) {
+            case DEVICE_REGISTERED -> {
+                DeviceRegistered registered = Events.payload(event, DeviceRegistered.class);
+                status.registered(tenant, registered.device().deviceId());
+                registrations.add(new Registration(registered.requestId(), registered.device().deviceId()));
+            }
+            case DEVICE_REGISTRATION_REJECTED -> status.registrationRejected();
+            case DEVICE_STATUS_CHANGED -> {
+                DeviceStatusChanged changed = Events.payload(event, DeviceStatusChanged.class);
+                status.status(tenant, changed.deviceId(), changed.current());
+            }
+            case COMMAND_DISPATCHED -> status.decision("command dispatched");
+            case COMMAND_REJECTED -> status.decision("command rejected");
+            case COMMAND_BATCH_DISPATCHED -> status.decision("batch of " + Events.payload(event, CommandBatchDispatched.class).commands().size()
+                    + " dispatched");
+            case COMMAND_BATCH_REJECTED -> status.decision("batch rejected");
+            case INFERENCE_DISPATCHED -> status.decision("inference to "
+                    + String.valueOf(Events.payload(event, InferenceDispatched.class).placement()).toLowerCase());
+            case INFERENCE_COMPLETED -> status.inferenceDone(Events.payload(event, InferenceCompleted.class).requestId());
+            case INFERENCE_FAILED -> {
+                InferenceFailed failed = Events.payload(event, InferenceFailed.class);
+                status.inferenceFailed(failed.requestId(), String.valueOf(failed.reason()));
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void deadLetter(Message<byte[]> message) {
+        String reason;
+        try {
+            Object data = PulsarMessageFactory.createReader(message).toEvent().getExtension(Extensions.ERROR_DATA);
+            reason = data == null ? null : data.toString();
+        } catch (RuntimeException e) {
+            reason = message.getProperty("dead-letter-reason");
+        }
+        status.deadLetter(reason);
+    }
+
+    @Override
+    public void close() {
+        events.closeAsync();
+        deadLetters.closeAsync();
+    }
+}

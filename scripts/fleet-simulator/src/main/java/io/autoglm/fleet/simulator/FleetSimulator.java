@@ -1,0 +1,122 @@
+package io.autoglm.fleet.simulator;
+
+import io.autoglm.fleet.events.EventType;
+import io.autoglm.fleet.events.Events;
+import io.autoglm.fleet.events.inference.InferenceRequested;
+import io.autoglm.fleet.events.pulsar.Topics;
+import io.cloudevents.CloudEvent;
+import org.apache.pulsar.client.api.PulsarClient;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The fleet simulator of the local stack: N devices of several tenants register through the ingress
+ * sink, heartbeat with jitter, drop out and come back, while operators send commands and apps send
+ * inference bursts. It watches the bus and shows, live, the devices ONLINE/SUSPECT/OFFLINE per tenant,
+ * events per second, the router's decisions, inference p50/p99 (from sending the request to seeing
+ * the answer) and the dead letters; the summary comes at the end ({@code --duration}, or SIGTERM/Ctrl-C).
+ */
+public final class FleetSimulator {
+
+    private static final Duration TICK = Duration.ofMillis(100);
+
+    private FleetSimulator() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        // the Pulsar client's INFO lines would drown the status: warnings and errors only
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        SimulatorOptions options;
+        try {
+            options = SimulatorOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("fleet-simulator: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        FleetStatus status = new FleetStatus();
+        TenantTokens tokens = new TenantTokens(TenantTokens.readPrivateKey(options.signingKey()), Duration.ofHours(12));
+        Instant start = Instant.now();
+        SimulatedFleet fleet = new SimulatedFleet(options.devices(), options.tenants(), FleetBehaviour.DEFAULT, options.seed(), start,
+                options.missing().contains("registry"));
+        SinkClient sink = new SinkClient(options.sink(), tokens, status);
+        PulsarClient client = PulsarClient.builder().serviceUrl(options.pulsar()).build();
+        BusObserver observer = new BusObserver(client, new Topics(options.namespace()), status);
+        boolean terminal = System.console() != null;
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "fleet-simulator");
+            thread.setDaemon(true);
+            return thread;
+        });
+        CountDownLatch finished = new CountDownLatch(1);
+        long startNanos = System.nanoTime();
+
+        say("Simulating %d devices of %s against %s for %s%s", options.devices(), String.join(", ", options.tenants()), options.sink(),
+                options.duration().map(StatusBoard::clock).orElse("as long as you like (Ctrl-C stops)"),
+                options.missing().isEmpty() ? "" : "; missing functions: " + String.join(", ", options.missing()));
+        scheduler.scheduleAtFixedRate(() -> {
+            try {
+                Instant now = Instant.now();
+                for (BusObserver.Registration answered; (answered = observer.nextRegistration()) != null; ) {
+                    fleet.registered(answered.requestId(), answered.deviceId(), now);
+                }
+                for (Outgoing outgoing : fleet.tick(now)) {
+                    for (CloudEvent event : outgoing.events()) {
+                        if (event.getType().equals(EventType.INFERENCE_REQUESTED.type())) {
+                            status.inferenceSent(Events.payload(event, InferenceRequested.class).requestId());
+                        }
+                    }
+                    sink.send(outgoing);
+                }
+            } catch (RuntimeException e) {
+                System.err.println("fleet-simulator: tick failed: " + e);
+            }
+        }, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+
+        FleetStatus.Snapshot[] previous = {status.snapshot()};
+        int[] printedLines = {0};
+        scheduler.scheduleAtFixedRate(() -> {
+            FleetStatus.Snapshot now = status.snapshot();
+            List<String> lines = StatusBoard.live(Duration.ofNanos(System.nanoTime() - startNanos), now, previous[0]);
+            previous[0] = now;
+            StringBuilder out = new StringBuilder();
+            if (terminal && printedLines[0] > 0) {
+                out.append("\u001b[").append(printedLines[0]).append("F"); // back to the block's first line, rewrite it
+            }
+            lines.forEach(line -> out.append(terminal ? "\u001b[2K" : "").append(line).append('\n'));
+            printedLines[0] = lines.size();
+            System.out.print(out);
+            System.out.flush();
+        }, 2, terminal ? 2 : 10, TimeUnit.SECONDS);
+
+        Thread summary = new Thread(() -> {
+            scheduler.shutdownNow();
+            StatusBoard.summary(Duration.ofNanos(System.nanoTime() - startNanos), status.snapshot(), options.missing())
+                    .forEach(System.out::println);
+            System.out.flush();
+            observer.close();
+            client.closeAsync();
+            finished.countDown();
+        }, "fleet-simulator-summary");
+        Runtime.getRuntime().addShutdownHook(summary);
+        if (options.duration().isPresent()) {
+            Thread.sleep(options.duration().get().toMillis());
+            Runtime.getRuntime().removeShutdownHook(summary);
+            summary.start();
+            finished.await(10, TimeUnit.SECONDS);
+            System.exit(0);
+        } else {
+            finished.await();
+        }
+    }
+
+    private static void say(String format, Object... arguments) {
+        System.out.println(String.format(format, arguments));
+    }
+}

@@ -1,0 +1,102 @@
+package io.autoglm.fleet.simulator;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Renders {@link FleetStatus} for people: a few live lines while the simulation runs (rates between
+ * two snapshots), and the summary at the end.
+ */
+final class StatusBoard {
+
+    private static final String[] STATES = {"ONLINE", "SUSPECT", "OFFLINE"};
+
+    private StatusBoard() {
+    }
+
+    /** The live status: devices per tenant, traffic, routing, inference, dead letters. */
+    static List<String> live(Duration elapsed, FleetStatus.Snapshot now, FleetStatus.Snapshot before) {
+        double seconds = Math.max(1e-3, (now.at() - before.at()) / 1e9);
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "t+%s  devices: %s", clock(elapsed), devices(now)));
+        lines.add(String.format(Locale.ROOT, "         sink: %,d events accepted (%.0f/s), %d refused, %d unavailable, %d no answer | bus: %.0f events/s",
+                now.accepted(), (now.accepted() - before.accepted()) / seconds, now.refused(), now.unavailable(), now.failed(),
+                (now.busEvents() - before.busEvents()) / seconds));
+        lines.add(String.format(Locale.ROOT, "         routing: %s", decisions(now.decisions())));
+        lines.add(String.format(Locale.ROOT, "         inference: %s | dead letters: %,d", inference(now), now.deadLetters()));
+        return lines;
+    }
+
+    /** The final summary. */
+    static List<String> summary(Duration elapsed, FleetStatus.Snapshot end, List<String> missing) {
+        double seconds = Math.max(1e-3, elapsed.toNanos() / 1e9);
+        List<String> lines = new ArrayList<>();
+        lines.add("");
+        lines.add("Fleet simulation summary (" + clock(elapsed) + ")");
+        lines.add(String.format(Locale.ROOT, "  devices         %s", devices(end)));
+        if (end.registrationsRejected() > 0) {
+            lines.add(String.format(Locale.ROOT, "                  %d registrations rejected", end.registrationsRejected()));
+        }
+        lines.add(String.format(Locale.ROOT, "  sink            %,d events sent, %,d accepted (%.0f/s); %d requests refused, %d unavailable, %d without answer",
+                end.sent(), end.accepted(), end.accepted() / seconds, end.refused(), end.unavailable(), end.failed()));
+        if (end.refused() > 0) {
+            lines.add("                  last refusal: " + truncate(end.lastRefusal(), 160));
+        }
+        lines.add(String.format(Locale.ROOT, "  bus             %,d events seen (%.0f/s)", end.busEvents(), end.busEvents() / seconds));
+        lines.add(String.format(Locale.ROOT, "  routing         %s", decisions(end.decisions())));
+        lines.add(String.format(Locale.ROOT, "  inference       %s", inference(end)));
+        if (!end.inferenceFailures().isEmpty()) {
+            lines.add("                  failed: " + end.inferenceFailures());
+        }
+        lines.add(String.format(Locale.ROOT, "  dead letters    %,d", end.deadLetters()));
+        end.deadLetterReasons().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
+                .forEach(reason -> lines.add(String.format(Locale.ROOT, "                  %,6d  %s", reason.getValue(), reason.getKey())));
+        if (!missing.isEmpty()) {
+            lines.add("  missing         " + String.join(", ", missing) + ": not in this checkout or not built; their events wait in Pulsar");
+        }
+        return lines;
+    }
+
+    private static String devices(FleetStatus.Snapshot snapshot) {
+        if (snapshot.statuses().isEmpty()) {
+            return "no device registered yet";
+        }
+        return snapshot.statuses().entrySet().stream().map(tenant -> {
+            int[] counts = tenant.getValue();
+            StringBuilder text = new StringBuilder(tenant.getKey()).append(':');
+            for (int i = 0; i < STATES.length; i++) {
+                text.append(' ').append(counts[i]).append(' ').append(STATES[i]);
+            }
+            long registered = snapshot.registered().getOrDefault(tenant.getKey(), 0L);
+            return text.append(" (").append(registered).append(" registered)").toString();
+        }).collect(Collectors.joining(" | "));
+    }
+
+    private static String decisions(Map<String, Long> decisions) {
+        return decisions.isEmpty() ? "no decision yet"
+                : decisions.entrySet().stream().map(d -> String.format(Locale.ROOT, "%,d %s", d.getValue(), d.getKey()))
+                .collect(Collectors.joining(", "));
+    }
+
+    private static String inference(FleetStatus.Snapshot snapshot) {
+        Percentiles latency = snapshot.inference();
+        if (latency.count() == 0) {
+            return "no answer yet (" + snapshot.inferencePending() + " waiting)";
+        }
+        return String.format(Locale.ROOT, "%,d answered, p50 %.0f ms, p99 %.0f ms (%d waiting)", latency.count(), latency.p50(),
+                latency.p99(), snapshot.inferencePending());
+    }
+
+    static String clock(Duration elapsed) {
+        long seconds = elapsed.toSeconds();
+        return String.format(Locale.ROOT, "%02d:%02d", seconds / 60, seconds % 60);
+    }
+
+    private static String truncate(String text, int length) {
+        return text.length() > length ? text.substring(0, length) + "..." : text;
+    }
+}

@@ -1,0 +1,340 @@
+package io.autoglm.fleet.local;
+
+import io.autoglm.fleet.events.pulsar.local.ProcessTrees;
+import io.autoglm.fleet.events.pulsar.local.ProcessWatchdog;
+import io.autoglm.fleet.events.pulsar.local.PulsarStandalone;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+/**
+ * {@code scripts/run-local}: the whole system on one machine. A Pulsar standalone broker on loopback,
+ * the ingress sink, the functions and the trigger dispatcher as local processes on free ports, wired
+ * by the same Trigger objects as the cluster ({@code knative/base/triggers/triggers.yaml}), then the
+ * fleet simulator with its live status. Ctrl-C, or the end of {@code --duration}, stops everything in
+ * order (simulator, dispatcher, sink, functions, broker) and checks nothing is left running. A function
+ * whose module is not in this checkout, or is not built, is reported as missing and its Trigger is
+ * not run; nothing stands in for it.
+ */
+public final class LocalStack {
+
+    private static final Duration GRACE = Duration.ofSeconds(15);
+    private static final String TRIGGERS = "knative/base/triggers/triggers.yaml";
+    private static final String LOCAL_PUBLIC_KEY = "knative/overlays/local/jwt/local-only-public.pem";
+    private static final String LOCAL_PRIVATE_KEY = "knative/overlays/local/jwt/local-only-private.pem";
+    /** As in knative/base/bridge: C1 only keeps C2's compiler arenas (about 30 MiB) out of RSS. */
+    private static final List<String> BRIDGE_JVM = List.of("-Xms32m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-Xss512k", "-XX:ReservedCodeCacheSize=64m", "-XX:+ExitOnOutOfMemoryError");
+
+    /** A function of the system: its module, the heap it gets, and its own settings. */
+    private record FunctionSpec(String name, List<String> jvm, Map<String, String> properties, Map<String, String> environment,
+            Duration readyTimeout) {
+        Path jar(Path repo) {
+            return repo.resolve("functions").resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+        }
+    }
+
+    private final Path repo;
+    private final Path state;
+    private final StackOptions options;
+    private final List<StackProcess> processes = new ArrayList<>();
+    private final Map<String, String> missing = new LinkedHashMap<>();
+    private PulsarStandalone broker;
+    private StackProcess simulator;
+    private volatile boolean stopping;
+
+    private LocalStack(Path repo, StackOptions options) {
+        this.repo = repo;
+        this.state = repo.resolve(".local-stack");
+        this.options = options;
+    }
+
+    public static void main(String[] args) throws Exception {
+        // the Pulsar client's INFO lines would drown the status: warnings and errors only
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        StackOptions options;
+        try {
+            options = StackOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Path repo = Path.of(System.getProperty("autoglm.repo", ".")).toAbsolutePath().normalize();
+        LocalStack stack = new LocalStack(repo, options);
+        Thread shutdown = new Thread(stack::stopAll, "local-stack-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        int status = stack.run();
+        Runtime.getRuntime().removeShutdownHook(shutdown);
+        stack.stopAll();
+        System.exit(status);
+    }
+
+    private int run() throws Exception {
+        stopLeftovers();
+        PulsarStandalone.deleteTree(state.resolve("logs"));
+        Files.createDirectories(state.resolve("logs"));
+        say("autoglm-fleet local stack: %s (logs in %s)", repo, repo.relativize(state.resolve("logs")));
+
+        startBroker();
+        List<StackProcess> functions = startFunctions();
+        StackProcess sink = startSink();
+        StackProcess dispatcher = startDispatcher(functions);
+        List<StackProcess> all = new ArrayList<>(processes);
+        if (!await(sink, "/q/health/ready", Duration.ofSeconds(60)) | !await(dispatcher, "/q/health/ready", Duration.ofSeconds(90))) {
+            say("the bridge did not start; see the logs above. Stopping.");
+            return 1;
+        }
+        report(all);
+        if (!options.simulate()) {
+            say("%nNo simulator (--no-simulator). Send events to the sink with a token signed by %s, e.g.", LOCAL_PRIVATE_KEY);
+            say("  curl -H \"Authorization: Bearer <JWT>\" -H 'ce-specversion: 1.0' ... %s/", sink.url());
+            say("Ctrl-C stops everything.");
+            while (sink.alive() && dispatcher.alive()) {
+                Thread.sleep(1000);
+            }
+            return 1;
+        }
+        simulator = startSimulator(sink);
+        ProcessWatchdog.watch(ProcessHandle.current(), processes.stream().map(p -> p.process().toHandle()).toList(),
+                state.resolve("logs").resolve("watchdog.log"));
+        int exit = simulator.process().waitFor();
+        return stopping ? 0 : exit;
+    }
+
+    private void startBroker() throws IOException {
+        Path distribution = distribution();
+        Path home = state.resolve("pulsar");
+        PulsarStandalone.deleteTree(home);
+        broker = PulsarStandalone.in(distribution, home);
+        long started = System.nanoTime();
+        say("  %-19s starting (about 20 s)...", "pulsar");
+        broker.start(Duration.ofMinutes(3));
+        remember(broker.process().toHandle(), "pulsar");
+        ProcessWatchdog.watch(ProcessHandle.current(), List.of(broker.process().toHandle()), state.resolve("logs").resolve("watchdog-pulsar.log"));
+        say("  %-19s %s  admin %s  ready in %.1f s", "pulsar", broker.serviceUrl(), broker.adminUrl(),
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    private Path distribution() throws IOException {
+        String configured = System.getProperty("pulsar.distribution.dir");
+        if (configured != null) {
+            return Path.of(configured);
+        }
+        Path root = repo.resolve("target/pulsar-dist");
+        try (Stream<Path> candidates = Files.isDirectory(root) ? Files.list(root) : Stream.empty()) {
+            return candidates.filter(dir -> dir.getFileName().toString().startsWith("apache-pulsar-")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("No Pulsar distribution in " + root
+                            + ": run scripts/run-local (it unpacks org.apache.pulsar:pulsar-server-distribution through Maven)"));
+        }
+    }
+
+    private List<StackProcess> startFunctions() throws IOException, InterruptedException {
+        Map<String, String> djl = Map.of("DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true", "ORT_DISABLE_TELEMETRY", "1");
+        List<String> control = List.of("-Xms32m", "-Xmx128m", "-XX:+UseSerialGC", "-Xss512k", "-XX:+ExitOnOutOfMemoryError");
+        List<FunctionSpec> specs = List.of(
+                new FunctionSpec("registry", control, Map.of(), Map.of(), Duration.ofSeconds(60)),
+                new FunctionSpec("heartbeat", control, Map.of(), Map.of(), Duration.ofSeconds(60)),
+                new FunctionSpec("router", control, Map.of(), Map.of(), Duration.ofSeconds(60)),
+                new FunctionSpec("inference", List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"),
+                        Map.of("autoglm.inference.store", repo.resolve("model-store-data").toString()), djl, Duration.ofSeconds(180)));
+        List<StackProcess> started = new ArrayList<>();
+        Map<StackProcess, FunctionSpec> starting = new LinkedHashMap<>();
+        for (FunctionSpec spec : specs) {
+            Path module = repo.resolve("functions").resolve(spec.name());
+            if (!Files.isDirectory(module)) {
+                missing(spec.name(), "functions/" + spec.name() + " is not in this checkout yet");
+                continue;
+            }
+            if (!Files.isRegularFile(spec.jar(repo))) {
+                missing(spec.name(), "functions/" + spec.name() + " is not built (scripts/run-local --rebuild)");
+                continue;
+            }
+            int port = PulsarStandalone.freePort();
+            Map<String, String> properties = new LinkedHashMap<>(spec.properties());
+            properties.put("quarkus.http.port", Integer.toString(port));
+            properties.put("autoglm.pulsar.service-url", broker.serviceUrl());
+            StackProcess process = launch(spec.name(), port, StackProcess.java(spec.jvm(), properties,
+                    List.of("-jar", spec.jar(repo).toString())), spec.environment());
+            starting.put(process, spec);
+        }
+        for (Map.Entry<StackProcess, FunctionSpec> entry : starting.entrySet()) {
+            if (await(entry.getKey(), "/q/health/ready", entry.getValue().readyTimeout())) {
+                started.add(entry.getKey());
+            } else {
+                missing(entry.getKey().name(), "did not get ready; see " + repo.relativize(entry.getKey().log()));
+                entry.getKey().stop(GRACE);
+            }
+        }
+        return started;
+    }
+
+    private StackProcess startSink() throws IOException {
+        Path jar = bridgeJar("sink");
+        int port = PulsarStandalone.freePort();
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("quarkus.http.port", Integer.toString(port));
+        properties.put("autoglm.pulsar.service-url", broker.serviceUrl());
+        properties.put("mp.jwt.verify.publickey.location", repo.resolve(LOCAL_PUBLIC_KEY).toString());
+        return launch("ingress-sink", port, StackProcess.java(BRIDGE_JVM, properties, List.of("-jar", jar.toString())), Map.of());
+    }
+
+    private StackProcess startDispatcher(List<StackProcess> functions) throws IOException {
+        Path jar = bridgeJar("dispatcher");
+        int port = PulsarStandalone.freePort();
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("quarkus.http.port", Integer.toString(port));
+        properties.put("autoglm.pulsar.service-url", broker.serviceUrl());
+        properties.put("autoglm.dispatcher.triggers", repo.resolve(TRIGGERS).toString());
+        properties.put("autoglm.dispatcher.topic-discovery", "1s");
+        properties.put("autoglm.dispatcher.stats-interval", "0s");
+        for (StackProcess function : functions) {
+            properties.put("autoglm.dispatcher.subscribers." + function.name(), function.url());
+        }
+        if (!missing.isEmpty()) {
+            // each function's Trigger has the function's name (knative/base/triggers/triggers.yaml)
+            properties.put("autoglm.dispatcher.skip", String.join(",", missing.keySet()));
+        }
+        return launch("trigger-dispatcher", port, StackProcess.java(BRIDGE_JVM, properties, List.of("-jar", jar.toString())), Map.of());
+    }
+
+    private StackProcess startSimulator(StackProcess sink) throws IOException {
+        Path jar = repo.resolve("scripts/fleet-simulator/target/fleet-simulator.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("The fleet simulator is not built (" + jar + "): scripts/run-local --rebuild");
+        }
+        // the jar's dependencies are in target/lib (kept off its manifest, so the jar stays a plain library)
+        String classpath = jar + java.io.File.pathSeparator + jar.resolveSibling("lib") + java.io.File.separator + "*";
+        List<String> arguments = new ArrayList<>(List.of("-cp", classpath, "io.autoglm.fleet.simulator.FleetSimulator",
+                "--sink", sink.url(), "--pulsar", broker.serviceUrl(),
+                "--signing-key", repo.resolve(LOCAL_PRIVATE_KEY).toString(),
+                "--devices", Integer.toString(options.devices()), "--tenants", String.join(",", options.tenants()),
+                "--seed", Long.toString(options.seed())));
+        options.duration().ifPresent(duration -> arguments.addAll(List.of("--duration", duration.toString())));
+        if (!missing.isEmpty()) {
+            arguments.addAll(List.of("--missing", String.join(",", missing.keySet())));
+        }
+        StackProcess process = StackProcess.start("fleet-simulator", 0,
+                StackProcess.java(List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC"), Map.of(), arguments), Map.of(), repo, null);
+        processes.add(process);
+        remember(process.process().toHandle(), "fleet-simulator");
+        return process;
+    }
+
+    private Path bridgeJar(String module) {
+        Path jar = repo.resolve("triggers").resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("triggers/" + module + " is not built (" + jar + "): scripts/run-local --rebuild");
+        }
+        return jar;
+    }
+
+    private StackProcess launch(String name, int port, List<String> command, Map<String, String> environment) throws IOException {
+        StackProcess process = StackProcess.start(name, port, command, environment, repo, state.resolve("logs").resolve(name + ".log"));
+        processes.add(process);
+        remember(process.process().toHandle(), name);
+        return process;
+    }
+
+    private boolean await(StackProcess process, String health, Duration timeout) throws InterruptedException {
+        if (process.awaitHealthy(health, timeout)) {
+            say("  %-19s %-26s ready in %.1f s   log %s", process.name(), process.url(), process.secondsSinceStart(),
+                    repo.relativize(process.log()));
+            return true;
+        }
+        say("  %-19s FAILED: %s; see %s", process.name(), process.alive() ? "not ready within " + timeout : "exited",
+                repo.relativize(process.log()));
+        return false;
+    }
+
+    private void missing(String function, String why) {
+        missing.put(function, why);
+        say("  %-19s MISSING: %s; its Trigger is not run", function, why);
+    }
+
+    private void report(List<StackProcess> started) {
+        say("%nRunning: pulsar + %d processes; Triggers from %s%s", started.size(), TRIGGERS,
+                missing.isEmpty() ? "" : " (not run: " + String.join(", ", missing.keySet()) + ")");
+    }
+
+    /** Records a child so the next run can stop it if this launcher is killed before it cleans up. */
+    private void remember(ProcessHandle process, String name) throws IOException {
+        String line = process.pid() + " " + process.info().startInstant().map(Instant::toString).orElse("-") + " " + name + "\n";
+        Files.writeString(state.resolve("processes"), line, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    private void stopLeftovers() throws IOException {
+        Path file = state.resolve("processes");
+        if (!Files.exists(file)) {
+            return;
+        }
+        for (String line : Files.readAllLines(file)) {
+            String[] fields = line.split(" ", 3);
+            if (fields.length < 3) {
+                continue;
+            }
+            Optional<ProcessHandle> process = ProcessHandle.of(Long.parseLong(fields[0])).filter(ProcessHandle::isAlive)
+                    .filter(p -> p.info().startInstant().map(Instant::toString).orElse("-").equals(fields[1]));
+            process.ifPresent(p -> {
+                say("stopping %s (pid %d) left over from an earlier run", fields[2], p.pid());
+                ProcessTrees.stop(p, GRACE);
+            });
+        }
+        Files.delete(file);
+    }
+
+    /** Stops everything in order; safe to call twice (Ctrl-C and normal exit). */
+    private synchronized void stopAll() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        if (simulator != null && simulator.alive()) {
+            simulator.stop(Duration.ofSeconds(20)); // it prints its summary on the way out
+        }
+        List<StackProcess> bridgeFirst = new ArrayList<>(processes);
+        bridgeFirst.remove(simulator);
+        bridgeFirst.sort((a, b) -> Integer.compare(order(a), order(b)));
+        for (int rank = 0; rank <= 2; rank++) {
+            int current = rank;
+            CompletableFuture.allOf(bridgeFirst.stream().filter(p -> order(p) == current)
+                    .map(p -> CompletableFuture.runAsync(() -> p.stop(GRACE))).toArray(CompletableFuture[]::new)).join();
+        }
+        if (broker != null) {
+            broker.stop();
+        }
+        long left = Stream.concat(processes.stream().map(StackProcess::process).map(Process::toHandle),
+                broker == null || broker.process() == null ? Stream.empty() : Stream.of(broker.process().toHandle()))
+                .flatMap(p -> Stream.concat(Stream.of(p), p.descendants())).filter(ProcessHandle::isAlive).count();
+        say(left == 0 ? "%nStopped the local stack: nothing left running." : "%nStopped the local stack, but %d process(es) are still alive.", left);
+        try {
+            Files.deleteIfExists(state.resolve("processes"));
+        } catch (IOException e) {
+            // the next run cleans up
+        }
+    }
+
+    /** Dispatcher first (no more deliveries), then the sink (no more events in), then the functions. */
+    private static int order(StackProcess process) {
+        return switch (process.name()) {
+            case "trigger-dispatcher" -> 0;
+            case "ingress-sink" -> 1;
+            default -> 2;
+        };
+    }
+
+    private static void say(String format, Object... arguments) {
+        System.out.println(String.format(format, arguments));
+        System.out.flush();
+    }
+}

@@ -1,0 +1,30 @@
+package io.autoglm.fleet.triggers.dispatch;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the dispatcher consumes and delivers, for every Trigger.
+ *
+ * @param concurrency       most requests in flight to one Trigger's subscriber at once
+ * @param maxPending        most events of one Trigger taken from Pulsar and not yet acknowledged
+ *                          (waiting for their device's turn, being delivered, retried or dead-lettered)
+ * @param attemptTimeout    limit of one delivery attempt when the Trigger sets no {@code delivery.timeout}
+ * @param topicDiscovery    how often the pattern subscription looks for new tenants' topics
+ * @param redeliveryDelay   wait before Pulsar redelivers an event whose reply or dead letter could not be written
+ */
+public record SubscriptionSettings(int concurrency, int maxPending, Duration attemptTimeout, Duration topicDiscovery,
+        Duration redeliveryDelay) {
+
+    public static final SubscriptionSettings DEFAULTS =
+            new SubscriptionSettings(64, 1000, Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(1));
+
+    public SubscriptionSettings {
+        if (concurrency < 1 || maxPending < 1) {
+            throw new IllegalArgumentException("concurrency and maxPending must be >= 1");
+        }
+        Objects.requireNonNull(attemptTimeout, "attemptTimeout");
+        Objects.requireNonNull(topicDiscovery, "topicDiscovery");
+        Objects.requireNonNull(redeliveryDelay, "redeliveryDelay");
+    }
+}

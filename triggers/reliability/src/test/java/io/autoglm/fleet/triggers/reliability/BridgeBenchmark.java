@@ -1,0 +1,321 @@
+package io.autoglm.fleet.triggers.reliability;
+
+import io.autoglm.fleet.events.EventFamily;
+import io.autoglm.fleet.events.pulsar.PulsarEventPublisher;
+import io.autoglm.fleet.events.pulsar.PulsarProperties;
+import io.autoglm.fleet.events.pulsar.Topics;
+import io.autoglm.fleet.events.testing.PulsarEndpoints;
+import io.autoglm.fleet.events.pulsar.local.PulsarStandalone;
+import io.autoglm.fleet.simulator.TenantTokens;
+import io.autoglm.fleet.triggers.dispatch.BinaryHttpForm;
+import io.autoglm.fleet.triggers.dispatch.OutboundEvent;
+import io.autoglm.fleet.triggers.testing.FleetEvents;
+import io.autoglm.fleet.triggers.testing.TestNamespaces;
+import io.cloudevents.CloudEvent;
+import io.vertx.core.Vertx;
+import org.apache.pulsar.client.api.Consumer;
+import org.apache.pulsar.client.api.KeySharedPolicy;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.SubscriptionInitialPosition;
+import org.apache.pulsar.client.api.SubscriptionType;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The bridge's benchmark ({@code scripts/bench-bridge}), on a broker of its own:
+ * <ol>
+ * <li>dispatcher throughput: per round, a backlog of heartbeats of a new tenant (100 devices, key-based
+ * batching), drained by the dispatcher application (one process for the run, as deployed) delivering
+ * over HTTP to a trivial function, then by a raw Key_Shared consumer (receive + acknowledge) on the
+ * same topic; a warm-up round first, then medians and their ratio;</li>
+ * <li>added latency: events published at a steady rate, read at the same time by the raw consumer and
+ * through the dispatcher; p50/p99 from publication to arrival, and the difference;</li>
+ * <li>memory: the dispatcher's and the sink's resident set size idle and under load (the sink loaded
+ * with single binary-mode events over HTTP, which also gives its throughput).</li>
+ * </ol>
+ * Arguments: {@code [backlog events] [rounds] [latency rate/s] [latency seconds]}.
+ */
+public final class BridgeBenchmark {
+
+    private static final int DEVICES = 100;
+
+    private BridgeBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int backlog = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        int rate = args.length > 2 ? Integer.parseInt(args[2]) : 500;
+        int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+        Path work = BridgeApp.REPO.resolve("target/bench/bridge");
+        PulsarStandalone.deleteTree(work);
+        List<String> report = new ArrayList<>();
+        report.add(String.format(Locale.ROOT, "Bridge benchmark %s: %d cores, %s, load %s", LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+                Files.readString(Path.of("/proc/loadavg")).trim()));
+
+        PulsarStandalone broker = PulsarStandalone.in(Path.of(System.getProperty("pulsar.distribution.dir")), work.resolve("broker"));
+        broker.start(Duration.ofMinutes(3));
+        Runtime.getRuntime().addShutdownHook(new Thread(broker::stop)); // Ctrl-C included
+        Vertx vertx = Vertx.vertx();
+        LatencyLog functionLatency = new LatencyLog(1_000_000);
+        try (PulsarClient client = PulsarClient.builder().serviceUrl(broker.serviceUrl()).build();
+                TrivialFunction function = new TrivialFunction(vertx, functionLatency)) {
+            PulsarEndpoints endpoints = new PulsarEndpoints(broker.serviceUrl(), broker.adminUrl(), PulsarEndpoints.Origin.EXTERNAL);
+
+            // one dispatcher process for the whole run, as deployed: it reads the heartbeats of every tenant
+            Topics topics = TestNamespaces.create(endpoints, "bench");
+            BridgeApp dispatcher = dispatcher(broker, topics, work, "bench", function).start();
+            Thread.sleep(3000);
+            double idleRss = dispatcher.rssMib();
+            AtomicReference<Double> peak = new AtomicReference<>(0.0);
+            Thread sampler = sampler(dispatcher, peak);
+
+            // 1. throughput: round 0 warms both readers up and is not counted
+            double[] raw = new double[rounds];
+            double[] dispatched = new double[rounds];
+            for (int round = 0; round <= rounds; round++) {
+                String tenant = "bench-" + round;
+                function.reset();
+                publish(client, topics, tenant, backlog);
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+                while (function.arrivals() < backlog && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                double viaDispatcher = function.arrivals() * 1e9 / function.span();
+                double viaRaw = rawDrain(client, topics, tenant, "raw-" + round, backlog, null);
+                System.out.printf(Locale.ROOT, "round %d%s: raw %.0f/s, dispatcher %.0f/s (%d delivered)%n", round,
+                        round == 0 ? " (warm-up)" : "", viaRaw, viaDispatcher, function.arrivals());
+                if (round > 0) {
+                    raw[round - 1] = viaRaw;
+                    dispatched[round - 1] = viaDispatcher;
+                }
+            }
+            double rawMedian = median(raw);
+            double dispatchedMedian = median(dispatched);
+            report.add("");
+            report.add(String.format(Locale.ROOT, "Throughput, backlog of %,d events of %d devices per round, %d rounds after a warm-up (median):",
+                    backlog, DEVICES, rounds));
+            report.add(String.format(Locale.ROOT, "  raw Key_Shared consumer   %,8.0f events/s  %s", rawMedian, Arrays.toString(rounded(raw))));
+            report.add(String.format(Locale.ROOT, "  dispatcher -> HTTP        %,8.0f events/s  %s", dispatchedMedian, Arrays.toString(rounded(dispatched))));
+            report.add(String.format(Locale.ROOT, "  ratio                     %8.2f", dispatchedMedian / rawMedian));
+            if (rate == 0) {
+                report.add("(latency, sink and memory skipped: latency rate 0)");
+                dispatcher.close();
+                return;
+            }
+
+            // 2. latency at a steady rate, the raw consumer and the dispatcher reading at once
+            LatencyLog rawLatency = new LatencyLog(1_000_000);
+            publish(client, topics, "latency", DEVICES); // the topic exists before the raw consumer subscribes
+            Thread reader = new Thread(() -> {
+                try {
+                    rawDrain(client, topics, "latency", "latency-raw", 0, rawLatency);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            reader.start();
+            Thread.sleep(3000);
+            rawLatency.start();
+            functionLatency.start();
+            paced(client, topics, "latency", rate, seconds);
+            Thread.sleep(3000);
+            functionLatency.stop();
+            rawLatency.stop();
+            reader.join(TimeUnit.SECONDS.toMillis(30));
+            sampler.interrupt();
+            double loadRss = peak.get();
+            dispatcher.close();
+            report.add("");
+            report.add(String.format(Locale.ROOT, "Latency, %d events/s for %d s, publication -> arrival (ms):", rate, seconds));
+            report.add(String.format(Locale.ROOT, "  raw Key_Shared consumer   p50 %6.2f  p99 %7.2f  (%d events)", rawLatency.millis(0.5),
+                    rawLatency.millis(0.99), rawLatency.size()));
+            report.add(String.format(Locale.ROOT, "  dispatcher -> HTTP        p50 %6.2f  p99 %7.2f  (%d events)", functionLatency.millis(0.5),
+                    functionLatency.millis(0.99), functionLatency.size()));
+            report.add(String.format(Locale.ROOT, "  added by the dispatcher   p50 %6.2f  p99 %7.2f", functionLatency.millis(0.5) - rawLatency.millis(0.5),
+                    functionLatency.millis(0.99) - rawLatency.millis(0.99)));
+
+            // 3. the sink: idle, then loaded over HTTP
+            Topics ingress = TestNamespaces.create(endpoints, "sink");
+            BridgeApp sink = BridgeApp.sink(broker.serviceUrl(), ingress.namespace(), work).start();
+            Thread.sleep(3000);
+            double sinkIdle = sink.rssMib();
+            AtomicReference<Double> sinkPeak = new AtomicReference<>(0.0);
+            Thread sinkSampler = sampler(sink, sinkPeak);
+            double sinkRate = loadSink(URI.create(sink.url() + "/"), Math.min(backlog, 10_000));
+            sinkSampler.interrupt();
+            sink.close();
+            report.add("");
+            report.add(String.format(Locale.ROOT, "Sink, single binary-mode events over HTTP/1.1, 16 connections: %,.0f events/s accepted (202)", sinkRate));
+            report.add("");
+            report.add("RSS (MiB, JVM mode, -Xmx128m -XX:+UseSerialGC):");
+            report.add(String.format(Locale.ROOT, "  trigger-dispatcher        idle %6.1f   under load %6.1f", idleRss, loadRss));
+            report.add(String.format(Locale.ROOT, "  ingress-sink              idle %6.1f   under load %6.1f", sinkIdle, sinkPeak.get()));
+        } finally {
+            vertx.close();
+            broker.stop();
+            report.forEach(System.out::println);
+        }
+        Path result = BridgeApp.REPO.resolve("target/bench/bridge-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".txt");
+        Files.write(result, report);
+        System.out.println("\nWritten to " + result);
+        System.exit(0);
+    }
+
+    private static BridgeApp dispatcher(PulsarStandalone broker, Topics topics, Path work, String trigger, TrivialFunction function)
+            throws Exception {
+        Path triggers = work.resolve(trigger + ".yaml");
+        Files.writeString(triggers, """
+                apiVersion: eventing.knative.dev/v1
+                kind: Trigger
+                metadata: {name: %s}
+                spec:
+                  broker: fleet
+                  filters: [{exact: {type: io.autoglm.device.heartbeat}}]
+                  subscriber: {ref: {apiVersion: serving.knative.dev/v1, kind: Service, name: function}}
+                  delivery: {retry: 3, backoffDelay: PT0.1S}
+                """.formatted(trigger));
+        return BridgeApp.dispatcher(broker.serviceUrl(), topics.namespace(), triggers, Map.of("function", URI.create(function.uri())),
+                work.resolve(trigger));
+    }
+
+    /** Publishes heartbeats of {@code tenant}, devices round robin, key-based batching; waits for the broker's acknowledgements. */
+    private static void publish(PulsarClient client, Topics topics, String tenant, int count) {
+        try (PulsarEventPublisher publisher = new PulsarEventPublisher(client, topics)) {
+            List<CompletableFuture<Void>> sends = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                sends.add(publisher.publish(FleetEvents.heartbeat(tenant, "dev-" + (i % DEVICES), i / DEVICES + 1)));
+            }
+            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+        }
+    }
+
+    /** Publishes at {@code rate} events per second for {@code seconds}, each event timed when it is built. */
+    private static void paced(PulsarClient client, Topics topics, String tenant, int rate, int seconds) throws InterruptedException {
+        try (PulsarEventPublisher publisher = new PulsarEventPublisher(client, topics)) {
+            long start = System.nanoTime();
+            long interval = 1_000_000_000L / rate;
+            for (int i = 0; i < rate * seconds; i++) {
+                long due = start + i * interval;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                publisher.publish(FleetEvents.heartbeat(tenant, "dev-" + (i % DEVICES), 1_000_000 + i));
+            }
+        }
+    }
+
+    /**
+     * A raw Key_Shared consumer reading {@code count} events of {@code tenant} (receive, asynchronous
+     * individual acknowledgement): events per second between the first and the last. With a latency
+     * log it records publication-to-arrival times and reads until quiet instead.
+     */
+    private static double rawDrain(PulsarClient client, Topics topics, String tenant, String subscription, int count,
+            LatencyLog latencies) throws Exception {
+        try (Consumer<byte[]> consumer = client.newConsumer(Schema.BYTES)
+                .topic(topics.events(tenant, EventFamily.HEARTBEAT))
+                .subscriptionName(subscription)
+                .subscriptionType(SubscriptionType.Key_Shared)
+                .keySharedPolicy(KeySharedPolicy.autoSplitHashRange())
+                .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest)
+                .receiverQueueSize(1000)
+                .subscribe()) {
+            long first = 0;
+            long last = 0;
+            int received = 0;
+            int idle = 0;
+            while (latencies == null ? received < count : idle < 50) {
+                Message<byte[]> message = consumer.receive(100, TimeUnit.MILLISECONDS);
+                if (message == null) {
+                    idle++;
+                    continue;
+                }
+                idle = 0;
+                last = System.nanoTime();
+                if (received++ == 0) {
+                    first = last;
+                }
+                if (latencies != null) {
+                    latencies.record(Instant.parse(message.getProperty(PulsarProperties.propertyOf("time"))));
+                }
+                consumer.acknowledgeAsync(message.getMessageId());
+            }
+            return received * 1e9 / Math.max(1, last - first);
+        }
+    }
+
+    /** Posts {@code count} single events with 16 requests in flight; events per second accepted. */
+    private static double loadSink(URI sink, int count) throws Exception {
+        TenantTokens tokens = new TenantTokens(TenantTokens.readPrivateKey(
+                BridgeApp.REPO.resolve("knative/overlays/local/jwt/local-only-private.pem")), Duration.ofHours(1));
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Semaphore inFlight = new Semaphore(16);
+        AtomicLong accepted = new AtomicLong();
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            CloudEvent event = FleetEvents.heartbeat("bench", "dev-" + (i % DEVICES), i / DEVICES + 1);
+            OutboundEvent form = BinaryHttpForm.of(event);
+            HttpRequest.Builder request = HttpRequest.newBuilder(sink).header("Authorization", "Bearer " + tokens.token("bench"));
+            form.headers().forEach(header -> request.header(header.getKey(), header.getValue()));
+            inFlight.acquire();
+            http.sendAsync(request.POST(HttpRequest.BodyPublishers.ofByteArray(form.body())).build(), HttpResponse.BodyHandlers.discarding())
+                    .whenComplete((response, failure) -> {
+                        if (failure == null && response.statusCode() == 202) {
+                            accepted.incrementAndGet();
+                        }
+                        inFlight.release();
+                    });
+        }
+        inFlight.acquire(16);
+        return accepted.get() * 1e9 / (System.nanoTime() - start);
+    }
+
+    private static Thread sampler(BridgeApp app, AtomicReference<Double> peak) {
+        Thread thread = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                peak.accumulateAndGet(app.rssMib(), Math::max);
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "rss-sampler");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+
+    private static long[] rounded(double[] values) {
+        return Arrays.stream(values).mapToLong(Math::round).toArray();
+    }
+}
