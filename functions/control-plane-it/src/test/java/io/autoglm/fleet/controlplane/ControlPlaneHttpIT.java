@@ -2,12 +2,11 @@ package io.autoglm.fleet.controlplane;
 
 import io.autoglm.fleet.events.testing.PulsarEndpoints;
 
-import java.util.List;
 import java.util.Map;
 
 /**
- * The same scenario through the functions as deployed: their packaged apps as processes, every event over HTTP
- * (edge validation included). Two hundred devices, so that it holds on a small shared machine; the thousand-device
+ * The same scenario through the functions as deployed: their packaged apps as processes, every event delivered over
+ * HTTP by the trigger dispatcher (edge validation included). Two hundred devices, so that it holds on a small shared machine; the thousand-device
  * run is {@link ControlPlaneIT}.
  */
 class ControlPlaneHttpIT extends FleetScenario {
@@ -17,8 +16,8 @@ class ControlPlaneHttpIT extends FleetScenario {
     }
 
     @Override
-    ControlPlane start(PulsarEndpoints endpoints, List<String> tenants) throws Exception {
-        return new FunctionProcesses(endpoints, tenants, Map.of(), REPORT.resolve("logs"));
+    ControlPlane start(PulsarEndpoints endpoints) throws Exception {
+        return new FunctionProcesses(endpoints, Map.of(), REPORT.resolve("logs"));
     }
 
     @Override

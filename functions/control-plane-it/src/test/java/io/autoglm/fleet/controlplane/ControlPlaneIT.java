@@ -2,11 +2,10 @@ package io.autoglm.fleet.controlplane;
 
 import io.autoglm.fleet.events.testing.PulsarEndpoints;
 
-import java.util.List;
-
 /**
  * A thousand devices, two tenants, through the functions' services on the real broker (the decisions, state,
- * timers, transactions and event flow of the deployed functions, without the HTTP hop).
+ * timers, transactions and event flow of the deployed functions, without the HTTP hop), fed by the trigger
+ * dispatcher running the fleet's Trigger objects.
  */
 class ControlPlaneIT extends FleetScenario {
 
@@ -15,8 +14,8 @@ class ControlPlaneIT extends FleetScenario {
     }
 
     @Override
-    ControlPlane start(PulsarEndpoints endpoints, List<String> tenants) throws Exception {
-        return new InProcessFunctions(endpoints, tenants);
+    ControlPlane start(PulsarEndpoints endpoints) throws Exception {
+        return new InProcessFunctions(endpoints);
     }
 
     @Override

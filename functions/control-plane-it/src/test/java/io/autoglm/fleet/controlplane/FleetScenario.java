@@ -65,8 +65,8 @@ abstract class FleetScenario {
         this.silencedPerTenant = devicesPerTenant / 10;
     }
 
-    /** The control plane under test, routing {@code tenants}. */
-    abstract ControlPlane start(PulsarEndpoints endpoints, List<String> tenants) throws Exception;
+    /** The control plane under test; its dispatcher feeds it every tenant's events. */
+    abstract ControlPlane start(PulsarEndpoints endpoints) throws Exception;
 
     /** Where this scenario's figures are written. */
     abstract String reportName();
@@ -77,7 +77,7 @@ abstract class FleetScenario {
 
     @Test
     void devicesRegisterBeatFallSilentAndAreRoutedOnlyWithinTheirTenant(PulsarEndpoints endpoints) throws Exception {
-        try (ControlPlane plane = start(endpoints, tenants);
+        try (ControlPlane plane = start(endpoints);
              EventLog registry = new EventLog(plane.client, plane.topicsOf(tenants, EventFamily.DEVICE));
              EventLog liveness = new EventLog(plane.client, plane.topicsOf(tenants, EventFamily.LIVENESS));
              EventLog deviceCommands = new EventLog(plane.client, plane.topicsOf(tenants, EventFamily.DEVICE_COMMAND));
@@ -179,15 +179,14 @@ abstract class FleetScenario {
                         .satisfies(r -> assertThat(r.problems().get(0).message()).isEqualTo("device " + foreign + " is not registered in tenant " + tenantA));
                 assertThat(commands.payloads(EventType.COMMAND_BATCH_DISPATCHED, CommandBatchDispatched.class)).singleElement()
                         .satisfies(b -> assertThat(b.commands()).hasSize((int) broadcastTargets));
-                assertThat(plane.dataPlane.refused.sum()).as("requests the functions refused").isZero();
+                assertThat(plane.dispatched().deadLettered()).as("events dead-lettered (refused by a function, or failing every attempt)").isZero();
             }
         }
     }
 
     private static String diagnostics(ControlPlane plane, HeartbeatLoad load) {
-        return String.format(Locale.ROOT, "heartbeats sent %d; data plane delivered %d, replies %d, refused %d, retried %d; heartbeat function %s",
-                load.sent.sum(), plane.dataPlane.delivered.sum(), plane.dataPlane.repliesPublished.sum(), plane.dataPlane.refused.sum(),
-                plane.dataPlane.failed.sum(), plane.heartbeatCounters());
+        return String.format(Locale.ROOT, "heartbeats sent %d; dispatcher %s; heartbeat function %s", load.sent.sum(), plane.dispatched(),
+                plane.heartbeatCounters());
     }
 
     private static Map<String, LivenessStatus> latestStatus(EventLog liveness) {
@@ -238,13 +237,12 @@ abstract class FleetScenario {
                         + "live devices suspected at some point (a heartbeat later than their SUSPECT gap): %d%n"
                         + "heartbeats sent %d; messages written per heartbeat %.3f%n"
                         + "RSS MB idle %s, under load %s%n"
-                        + "data plane: delivered %d, replies %d, refused %d, retried %d%n"
+                        + "dispatcher: %s%n"
                         + "heartbeat function: %s%n"
                         + "load average at the end: %s%n",
                 plane.describe(), 2 * devicesPerTenant, delays.size(), delays.get(delays.size() / 2),
                 delays.get((int) Math.ceil(delays.size() * 0.99) - 1), delays.get(delays.size() - 1), suspectedLive.size(), load.sent.sum(),
-                messagesPerHeartbeat, idle, underLoad, plane.dataPlane.delivered.sum(), plane.dataPlane.repliesPublished.sum(),
-                plane.dataPlane.refused.sum(), plane.dataPlane.failed.sum(), plane.heartbeatCounters(),
+                messagesPerHeartbeat, idle, underLoad, plane.dispatched(), plane.heartbeatCounters(),
                 Files.readString(Path.of("/proc/loadavg")).trim());
         Files.createDirectories(REPORT);
         Files.writeString(REPORT.resolve(reportName()), text);

@@ -1,27 +1,35 @@
 package io.autoglm.fleet.controlplane;
 
 import io.autoglm.fleet.events.testing.PulsarEndpoints;
+import io.autoglm.fleet.triggers.dispatch.VertxSubscriberClient;
+import io.vertx.core.Vertx;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
-/** The functions as the processes they are deployed as (their packaged Quarkus apps), fed over HTTP. */
+/**
+ * The functions as the processes they are deployed as (their packaged Quarkus apps), fed over HTTP by the dispatcher
+ * ({@link VertxSubscriberClient}, as in production).
+ */
 final class FunctionProcesses extends ControlPlane {
 
     final FunctionProcess registry;
     final FunctionProcess heartbeat;
     final FunctionProcess router;
+    private final Vertx vertx = Vertx.vertx();
 
-    FunctionProcesses(PulsarEndpoints endpoints, List<String> tenants, Map<String, String> config, Path logs) throws Exception {
+    FunctionProcesses(PulsarEndpoints endpoints, Map<String, String> config, Path logs) throws Exception {
         super(endpoints);
         Map<String, String> settings = new HashMap<>(config);
         settings.put("autoglm.pulsar.service-url", endpoints.serviceUrl());
+        settings.put("autoglm.pulsar.namespace", topics.namespace());
         registry = FunctionProcess.start("registry", settings, logs);
         heartbeat = FunctionProcess.start("heartbeat", settings, logs);
         router = FunctionProcess.start("router", settings, logs);
-        route(tenants, DataPlane.http(registry.url()), DataPlane.http(heartbeat.url()), DataPlane.http(router.url()));
+        dispatch(Map.of("registry", registry.url(), "heartbeat", heartbeat.url(), "router", router.url()),
+                trigger -> new VertxSubscriberClient(vertx, DISPATCH.concurrency(), Duration.ofSeconds(2)));
     }
 
     @Override
@@ -41,12 +49,13 @@ final class FunctionProcesses extends ControlPlane {
 
     @Override
     String describe() {
-        return "functions as processes (packaged Quarkus apps, " + String.join(" ", FunctionProcess.jvmOptions()) + "), fed over HTTP";
+        return "functions as processes (packaged Quarkus apps, " + String.join(" ", FunctionProcess.jvmOptions()) + "), fed over HTTP by the dispatcher";
     }
 
     @Override
     public void close() throws Exception {
         super.close();
+        vertx.close().toCompletionStage().toCompletableFuture().join();
         router.close();
         heartbeat.close();
         registry.close();

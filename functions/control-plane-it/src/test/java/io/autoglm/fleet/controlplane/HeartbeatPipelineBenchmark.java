@@ -14,6 +14,12 @@ import io.autoglm.fleet.events.testing.PulsarEndpoints;
 import io.autoglm.fleet.events.testing.RealPulsarExtension;
 import io.autoglm.fleet.state.FleetState;
 import io.autoglm.fleet.state.StateTable;
+import io.autoglm.fleet.triggers.dispatch.TriggerSubscription;
+import io.autoglm.fleet.triggers.dispatch.VertxSubscriberClient;
+import io.autoglm.fleet.triggers.ingress.EventIngress;
+import io.autoglm.fleet.triggers.knative.Trigger;
+import io.autoglm.fleet.triggers.testing.TestNamespaces;
+import io.vertx.core.Vertx;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.PulsarClient;
@@ -40,11 +46,13 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Heartbeats per second through the real broker, the data plane and the HTTP heartbeat function, against a
+ * Heartbeats per second through the real broker, the trigger dispatcher and the HTTP heartbeat function, against a
  * raw Key_Shared consumer reading the same backlog in the same run: each round publishes a backlog of
  * heartbeats of registered devices, drains it once with the raw consumer (receive + acknowledge) and once
- * through {@link DataPlane} into the function (POST, evaluation, deadlines written, acknowledge).
- * Everything shares this machine: broker, function, data plane and load generator.
+ * through a {@link TriggerSubscription} of the fleet's heartbeat Trigger ({@link VertxSubscriberClient}, as the
+ * dispatcher runs it) into the function (filter, POST, evaluation, deadlines written, acknowledge). The round's
+ * Trigger reads the heartbeat topics only, so the deadlines the function writes are not delivered back during it.
+ * Everything shares this machine: broker, function, dispatcher and load generator.
  *
  * <p>The first {@code bench.warmup} rounds are not counted: a fresh function JVM spends its first tens of
  * thousands of requests compiling (JIT) the HTTP and JSON paths, as JMH's warm-up iterations account for.
@@ -65,7 +73,8 @@ class HeartbeatPipelineBenchmark {
 
     @Test
     void heartbeatsThroughTheFunctionAgainstARawKeySharedConsumer(PulsarEndpoints endpoints) throws Exception {
-        Topics topics = new Topics(Topics.DEFAULT_NAMESPACE);
+        Topics topics = TestNamespaces.create(endpoints, "heartbeat-bench");
+        Trigger heartbeatTrigger = ControlPlane.fleetTriggers(List.of("heartbeat")).get(0);
         String tenant = "bench-" + UUID.randomUUID().toString().substring(0, 8);
         String topic = topics.events(tenant, EventFamily.HEARTBEAT);
         String[] devices = new String[DEVICES];
@@ -74,6 +83,7 @@ class HeartbeatPipelineBenchmark {
                 "%d devices, %d heartbeats per round, %d warm-up + %d measured rounds, %d cores, %s, function JVM options: %s%n",
                 DEVICES, HEARTBEATS, WARMUP, ROUNDS, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"),
                 FunctionProcess.jvmOptions()));
+        Vertx vertx = Vertx.vertx();
         try (PulsarClient client = endpoints.clientBuilder().build();
              PulsarEventPublisher publisher = new PulsarEventPublisher(client, topics);
              FleetState state = FleetState.onPulsar(client, topics)) {
@@ -87,15 +97,18 @@ class HeartbeatPipelineBenchmark {
             }
             CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
 
-            try (FunctionProcess heartbeat = FunctionProcess.start("heartbeat", Map.of("autoglm.pulsar.service-url", endpoints.serviceUrl()),
-                    REPORT.resolve("logs"))) {
+            EventIngress ingress = new EventIngress(topics, publisher, null, Duration.ofSeconds(10));
+            try (FunctionProcess heartbeat = FunctionProcess.start("heartbeat", Map.of("autoglm.pulsar.service-url", endpoints.serviceUrl(),
+                    "autoglm.pulsar.namespace", topics.namespace()), REPORT.resolve("logs"))) {
                 long idleRss = heartbeat.residentMegabytes();
                 List<Double> ratios = new ArrayList<>();
                 long peakRss = idleRss;
                 for (int round = 1 - WARMUP; round <= ROUNDS; round++) {
                     String raw = "raw-" + (round + WARMUP);
-                    String bench = "function-" + (round + WARMUP);
-                    for (String subscription : List.of(raw, bench)) {
+                    Trigger trigger = new Trigger(heartbeatTrigger.namespace(), heartbeatTrigger.name() + "-" + (round + WARMUP),
+                            heartbeatTrigger.broker(), heartbeatTrigger.filter(), heartbeatTrigger.subscriber(), heartbeatTrigger.delivery(),
+                            Set.of(EventFamily.HEARTBEAT));
+                    for (String subscription : List.of(raw, trigger.subscriptionName())) {
                         client.newConsumer(Schema.BYTES).topic(topic).subscriptionName(subscription).subscriptionType(SubscriptionType.Key_Shared)
                                 .subscriptionInitialPosition(SubscriptionInitialPosition.Latest).subscribe().close();
                     }
@@ -109,30 +122,31 @@ class HeartbeatPipelineBenchmark {
                     CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
 
                     double rawRate = drainRaw(client, topic, raw);
-                    long delivered;
+                    long settled;
                     Duration functionCpu = heartbeat.cpuTime();
                     Duration ownCpu = ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
                     long started = System.nanoTime();
-                    try (DataPlane bridge = new DataPlane(client, publisher, 256)) {
-                        bridge.start(new DataPlane.Route(bench, List.of(topic), Set.of(EventType.DEVICE_HEARTBEAT.type()), DataPlane.http(heartbeat.url())));
-                        while ((delivered = bridge.delivered.sum()) < HEARTBEATS) {
+                    try (TriggerSubscription dispatching = TriggerSubscription.start(client, topics, trigger, heartbeat.url(),
+                            new VertxSubscriberClient(vertx, ControlPlane.DISPATCH.concurrency(), Duration.ofSeconds(2)), ingress,
+                            ControlPlane.DISPATCH).get(60, TimeUnit.SECONDS)) {
+                        while ((settled = dispatching.stats().delivered() + dispatching.stats().deadLettered()) < HEARTBEATS) {
                             Thread.sleep(20);
-                            if (delivered > HEARTBEATS / 2) {
+                            if (settled > HEARTBEATS / 2) {
                                 peakRss = Math.max(peakRss, heartbeat.residentMegabytes());
                             }
                         }
-                        assertThat(bridge.refused.sum()).isZero();
+                        assertThat(dispatching.stats().deadLettered()).as("heartbeats dead-lettered").isZero();
                     }
                     double functionRate = HEARTBEATS / ((System.nanoTime() - started) / 1e9);
                     double functionCpuUs = heartbeat.cpuTime().minus(functionCpu).toNanos() / 1e3 / HEARTBEATS;
-                    double dataPlaneCpuUs = ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO).minus(ownCpu).toNanos() / 1e3
+                    double dispatcherCpuUs = ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO).minus(ownCpu).toNanos() / 1e3
                             / HEARTBEATS;
                     if (round > 0) {
                         ratios.add(functionRate / rawRate);
                     }
-                    text.append(String.format(Locale.ROOT, "%s: raw Key_Shared consumer %.0f heartbeats/s; data plane + heartbeat function %.0f/s;"
-                            + " ratio %.3f; CPU per heartbeat: function %.0f us, data plane (this JVM) %.0f us (load average %s)%n",
-                            round > 0 ? "round " + round : "warm-up", rawRate, functionRate, functionRate / rawRate, functionCpuUs, dataPlaneCpuUs,
+                    text.append(String.format(Locale.ROOT, "%s: raw Key_Shared consumer %.0f heartbeats/s; dispatcher + heartbeat function %.0f/s;"
+                            + " ratio %.3f; CPU per heartbeat: function %.0f us, dispatcher (this JVM) %.0f us (load average %s)%n",
+                            round > 0 ? "round " + round : "warm-up", rawRate, functionRate, functionRate / rawRate, functionCpuUs, dispatcherCpuUs,
                             Files.readString(Path.of("/proc/loadavg")).trim()));
                 }
                 ratios.sort(Double::compare);
@@ -140,6 +154,8 @@ class HeartbeatPipelineBenchmark {
                         ratios.get(ratios.size() / 2), idleRss, peakRss));
                 text.append("heartbeat function: ").append(heartbeat.readiness().replaceAll("\\s+", " ")).append('\n');
             }
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().join();
         }
         Files.createDirectories(REPORT);
         Files.writeString(REPORT.resolve("heartbeat-pipeline-benchmark.txt"), text);

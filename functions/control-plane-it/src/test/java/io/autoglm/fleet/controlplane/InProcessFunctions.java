@@ -10,7 +10,6 @@ import io.autoglm.fleet.events.device.DeviceDeregistrationRequested;
 import io.autoglm.fleet.events.device.DeviceHeartbeat;
 import io.autoglm.fleet.events.device.LivenessDeadline;
 import io.autoglm.fleet.events.inference.InferenceRequested;
-import io.autoglm.fleet.events.pulsar.PulsarMessageFactory;
 import io.autoglm.fleet.events.testing.PulsarEndpoints;
 import io.autoglm.fleet.functions.heartbeat.HeartbeatService;
 import io.autoglm.fleet.functions.registry.RegistryService;
@@ -37,16 +36,17 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The functions' services (what each Funqy method delegates to) in this JVM, each with its own Pulsar state
- * tables, timers and writers as its process would have, fed by the data plane without HTTP. The decisions,
- * the state on the broker and the event flow are those of the deployed functions; only the HTTP hop (and the
- * edge validation in it) is left out, so that a thousand devices fit on a small shared machine.
+ * tables, timers and writers as its process would have, fed by the dispatcher through {@link InProcessSubscriber}
+ * (the real delivery engine, the edge's contract check, no socket). The decisions, the state on the broker and the
+ * event flow are those of the deployed functions; only the HTTP hop is left out, so that a thousand devices fit on a
+ * small shared machine.
  */
 final class InProcessFunctions extends ControlPlane {
 
@@ -60,7 +60,7 @@ final class InProcessFunctions extends ControlPlane {
     private final PulsarHeartbeatFeed loadReports;
     private final PulsarDeviceCommands commands;
 
-    InProcessFunctions(PulsarEndpoints endpoints, List<String> tenants) throws Exception {
+    InProcessFunctions(PulsarEndpoints endpoints) throws Exception {
         super(endpoints);
         Clock clock = Clock.systemUTC();
         registryState = FleetState.onPulsar(client, topics);
@@ -76,34 +76,32 @@ final class InProcessFunctions extends ControlPlane {
         RoutingService router = new RoutingService(new Router(RouterPolicy.DEFAULT, ThreadLocalRandom::current),
                 new FleetViews(routerState, loadReports), commands, publisher, clock);
 
-        route(tenants, message -> {
-            CloudEvent event = PulsarMessageFactory.createReader(message).toEvent();
-            return reply(EventType.DEVICE_DEREGISTRATION_REQUESTED.type().equals(event.getType())
-                    ? registry.deregister(event.getId(), Events.tenant(event), Events.partitionKey(event),
-                    Events.payload(event, DeviceDeregistrationRequested.class))
-                    : registry.register(event.getId(), Events.tenant(event), Events.partitionKey(event), Events.payload(event, DeviceDeclaration.class)));
-        }, message -> {
-            CloudEvent event = PulsarMessageFactory.createReader(message).toEvent();
-            return reply(EventType.DEVICE_LIVENESS_DEADLINE.type().equals(event.getType())
-                    ? heartbeat.deadline(Events.tenant(event), Events.payload(event, LivenessDeadline.class))
-                    : heartbeat.heartbeat(event.getId(), Events.tenant(event), Events.payload(event, DeviceHeartbeat.class)));
-        }, message -> {
-            CloudEvent event = PulsarMessageFactory.createReader(message).toEvent();
-            String tenant = Events.tenant(event);
-            String key = Events.partitionKey(event);
-            if (EventType.COMMAND_BATCH_REQUESTED.type().equals(event.getType())) {
-                return reply(router.batch(event.getId(), tenant, key, Events.payload(event, CommandBatchRequested.class)));
-            }
-            if (EventType.INFERENCE_REQUESTED.type().equals(event.getType())) {
-                return reply(router.inference(event.getId(), event.getSource(), tenant, key, event.getExtension(Extensions.PLACEMENT) != null,
-                        Events.payload(event, InferenceRequested.class)));
-            }
-            return reply(router.command(event.getId(), tenant, key, Events.payload(event, CommandRequested.class)));
-        });
+        Map<String, InProcessSubscriber.Function> functions = Map.of(
+                "registry", event -> EventType.DEVICE_DEREGISTRATION_REQUESTED.type().equals(event.getType())
+                        ? registry.deregister(event.getId(), Events.tenant(event), Events.partitionKey(event),
+                        Events.payload(event, DeviceDeregistrationRequested.class))
+                        : registry.register(event.getId(), Events.tenant(event), Events.partitionKey(event),
+                        Events.payload(event, DeviceDeclaration.class)),
+                "heartbeat", event -> EventType.DEVICE_LIVENESS_DEADLINE.type().equals(event.getType())
+                        ? heartbeat.deadline(Events.tenant(event), Events.payload(event, LivenessDeadline.class))
+                        : heartbeat.heartbeat(event.getId(), Events.tenant(event), Events.payload(event, DeviceHeartbeat.class)),
+                "router", event -> route(router, event));
+        Map<String, URI> addresses = new HashMap<>();
+        functions.keySet().forEach(name -> addresses.put(name, URI.create("in-process://" + name)));
+        dispatch(addresses, trigger -> new InProcessSubscriber(SOURCE, functions.get(trigger.name())));
     }
 
-    private static CompletableFuture<CloudEvent> reply(CompletableFuture<Reply> reply) {
-        return reply.thenApply(r -> r == null ? null : Events.newEvent(r.type(), SOURCE, r.tenant(), r.partitionKey(), r.payload()).build());
+    private static CompletableFuture<Reply> route(RoutingService router, CloudEvent event) {
+        String tenant = Events.tenant(event);
+        String key = Events.partitionKey(event);
+        if (EventType.COMMAND_BATCH_REQUESTED.type().equals(event.getType())) {
+            return router.batch(event.getId(), tenant, key, Events.payload(event, CommandBatchRequested.class));
+        }
+        if (EventType.INFERENCE_REQUESTED.type().equals(event.getType())) {
+            return router.inference(event.getId(), event.getSource(), tenant, key, event.getExtension(Extensions.PLACEMENT) != null,
+                    Events.payload(event, InferenceRequested.class));
+        }
+        return router.command(event.getId(), tenant, key, Events.payload(event, CommandRequested.class));
     }
 
     @Override
