@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * filters, per-device order, retries with backoff, replies, dead letters) feeds functions running in this JVM. What
  * the function's HTTP edge does is done here without the socket: the binary-mode request is read and checked against
  * the contract (400 when invalid), the service's reply goes back as a binary-mode 200 (204 when there is none), an
- * {@link InvalidEventException} is a 400 and any other failure a 500.
+ * {@link InvalidEventException} is a 400 and any other failure a 500; no answer within the attempt's timeout fails the
+ * attempt as a request timing out would.
  */
 final class InProcessSubscriber implements SubscriberClient {
 
@@ -61,13 +62,13 @@ final class InProcessSubscriber implements SubscriberClient {
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
-        return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((answer, failure) -> {
+        return reply.handle((answer, failure) -> {
             if (failure == null) {
                 return answer == null ? NO_REPLY : replied(answer);
             }
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             return cause instanceof InvalidEventException ? problem(400, cause.getMessage()) : problem(500, String.valueOf(cause));
-        });
+        }).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private SubscriberResponse replied(Reply reply) {
