@@ -27,18 +27,25 @@ final class BridgeApp implements AutoCloseable {
     static final Path REPO = Path.of(System.getProperty("autoglm.repo", "../..")).toAbsolutePath().normalize();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
+    /** The bridge's production JVM settings (knative/base/bridge): C2 for the dispatcher, C1 only for the sink. */
+    static final List<String> DISPATCHER_JVM = List.of("-Xms32m", "-Xmx96m", "-XX:MaxDirectMemorySize=32m", "-XX:+UseSerialGC", "-Xss512k", "-XX:ReservedCodeCacheSize=64m");
+    static final List<String> SINK_JVM = List.of("-Xms32m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
+            "-XX:ReservedCodeCacheSize=64m");
+
     private final String name;
+    private final List<String> jvm;
     private final Path jar;
     private final Map<String, String> properties;
     private final Path log;
     private final int port;
     private Process process;
 
-    private BridgeApp(String name, Path jar, Map<String, String> properties, Path log) throws IOException {
+    private BridgeApp(String name, List<String> jvm, Path jar, Map<String, String> properties, Path log) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is not built: run the tests through Maven (mvn verify), which packages it first");
         }
         this.name = name;
+        this.jvm = jvm;
         this.jar = jar;
         this.port = PulsarStandalone.freePort();
         this.properties = new LinkedHashMap<>(properties);
@@ -55,7 +62,7 @@ final class BridgeApp implements AutoCloseable {
         properties.put("autoglm.dispatcher.topic-discovery", "1s");
         properties.put("autoglm.dispatcher.stats-interval", "0s");
         subscribers.forEach((service, uri) -> properties.put("autoglm.dispatcher.subscribers." + service, uri.toString()));
-        return new BridgeApp("trigger-dispatcher", REPO.resolve("triggers/dispatcher/target/quarkus-app/quarkus-run.jar"), properties,
+        return new BridgeApp("trigger-dispatcher", DISPATCHER_JVM, REPO.resolve("triggers/dispatcher/target/quarkus-app/quarkus-run.jar"), properties,
                 logs.resolve("trigger-dispatcher.log"));
     }
 
@@ -64,15 +71,14 @@ final class BridgeApp implements AutoCloseable {
         properties.put("autoglm.pulsar.service-url", serviceUrl);
         properties.put("autoglm.pulsar.namespace", namespace);
         properties.put("mp.jwt.verify.publickey.location", REPO.resolve("knative/overlays/local/jwt/local-only-public.pem").toString());
-        return new BridgeApp("ingress-sink", REPO.resolve("triggers/sink/target/quarkus-app/quarkus-run.jar"), properties,
+        return new BridgeApp("ingress-sink", SINK_JVM, REPO.resolve("triggers/sink/target/quarkus-app/quarkus-run.jar"), properties,
                 logs.resolve("ingress-sink.log"));
     }
 
     /** Starts the process and waits for readiness. */
     BridgeApp start() throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // the bridge's production JVM settings (knative/base/bridge): C1 only keeps C2's compiler arenas out of RSS
-                "-Xms32m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:ReservedCodeCacheSize=64m"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvm);
         // e.g. -Dbridge.jvm.options=-XX:StartFlightRecording=filename=/tmp/dispatcher.jfr to profile
         String extra = System.getProperty("bridge.jvm.options", "");
         if (!extra.isBlank()) {
