@@ -48,7 +48,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Heartbeats per second through the real broker, the trigger dispatcher and the HTTP heartbeat function, against a
  * raw Key_Shared consumer reading the same backlog in the same run: each round publishes a backlog of
- * heartbeats of registered devices, drains it once with the raw consumer (receive + acknowledge) and once
+ * heartbeats of registered devices, drains it twice with the raw consumer (receive + acknowledge; the better run
+ * counts) and once
  * through a {@link TriggerSubscription} of the fleet's heartbeat Trigger ({@link VertxSubscriberClient}, as the
  * dispatcher runs it) into the function (filter, POST, evaluation, deadlines written, acknowledge). The round's
  * Trigger reads the heartbeat topics only, so the deadlines the function writes are not delivered back during it.
@@ -104,11 +105,11 @@ class HeartbeatPipelineBenchmark {
                 List<Double> ratios = new ArrayList<>();
                 long peakRss = idleRss;
                 for (int round = 1 - WARMUP; round <= ROUNDS; round++) {
-                    String raw = "raw-" + (round + WARMUP);
+                    List<String> raws = List.of("raw-" + (round + WARMUP), "raw-again-" + (round + WARMUP));
                     Trigger trigger = new Trigger(heartbeatTrigger.namespace(), heartbeatTrigger.name() + "-" + (round + WARMUP),
                             heartbeatTrigger.broker(), heartbeatTrigger.filter(), heartbeatTrigger.subscriber(), heartbeatTrigger.delivery(),
                             Set.of(EventFamily.HEARTBEAT));
-                    for (String subscription : List.of(raw, trigger.subscriptionName())) {
+                    for (String subscription : List.of(raws.get(0), raws.get(1), trigger.subscriptionName())) {
                         client.newConsumer(Schema.BYTES).topic(topic).subscriptionName(subscription).subscriptionType(SubscriptionType.Key_Shared)
                                 .subscriptionInitialPosition(SubscriptionInitialPosition.Latest).subscribe().close();
                     }
@@ -121,7 +122,9 @@ class HeartbeatPipelineBenchmark {
                     }
                     CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
 
-                    double rawRate = drainRaw(client, topic, raw);
+                    // the baseline drains the backlog twice and keeps its better run: a busy moment on the shared machine
+                    // should not flatter the ratio
+                    double rawRate = Math.max(drainRaw(client, topic, raws.get(0)), drainRaw(client, topic, raws.get(1)));
                     long settled;
                     Duration functionCpu = heartbeat.cpuTime();
                     Duration ownCpu = ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
