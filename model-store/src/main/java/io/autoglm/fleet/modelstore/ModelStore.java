@@ -268,12 +268,29 @@ public final class ModelStore implements AutoCloseable {
      * manifest; {@link IntegrityException} when any differs.
      */
     public ModelVersionDirectory open(ModelRef ref, ProgressListener progress) {
+        ModelVersionDirectory dir = fetch(ref, progress);
+        checkIntegrity(dir, progress);
+        return dir;
+    }
+
+    /**
+     * The version a reference names, as a local directory (downloaded where the backend is remote),
+     * <em>not yet checked</em>: whoever uses its files must call {@link #checkIntegrity} and act on
+     * nothing from them before it returned. {@link #open} does both; this lets a loader check the
+     * files while it prepares them (the inference function hashes while ONNX Runtime builds the session).
+     */
+    public ModelVersionDirectory fetch(ModelRef ref, ProgressListener progress) {
         int version = resolve(ref);
         ModelManifest manifest = manifest(ref.name(), version);
-        Path dir = backend.localDirectory(ref.name(), version, manifest, progress);
+        return new ModelVersionDirectory(manifest, backend.localDirectory(ref.name(), version, manifest, progress));
+    }
+
+    /** Checks every file of a fetched version against its manifest (size and sha256); {@link IntegrityException} when any differs. */
+    public void checkIntegrity(ModelVersionDirectory dir, ProgressListener progress) {
+        ModelManifest manifest = dir.manifest();
         List<String> problems = new ArrayList<>();
         for (ModelFile file : manifest.files()) {
-            Path local = dir.resolve(file.path());
+            Path local = dir.file(file.path());
             try (InputStream in = Files.newInputStream(local)) {
                 problems.addAll(mismatches(file, Checksums.sha256(in, "verify", file.path(), file.size(), progress)));
             } catch (java.nio.file.NoSuchFileException e) {
@@ -283,9 +300,8 @@ public final class ModelStore implements AutoCloseable {
             }
         }
         if (!problems.isEmpty()) {
-            throw new IntegrityException(ref.name(), version, problems);
+            throw new IntegrityException(manifest.name(), manifest.version(), problems);
         }
-        return new ModelVersionDirectory(manifest, dir);
     }
 
     /**

@@ -4,8 +4,9 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * A published version whose files are on local disk and verified against its manifest: what an
- * inference engine loads.
+ * A published version whose files are on local disk: what an inference engine loads. From
+ * {@link ModelStore#open} its files were verified against the manifest; from {@link ModelStore#fetch}
+ * not yet ({@link ModelStore#checkIntegrity}).
  */
 public record ModelVersionDirectory(ModelManifest manifest, Path directory) {
 
