@@ -4,6 +4,7 @@ import io.autoglm.fleet.events.EventFamily;
 import io.autoglm.fleet.events.EventType;
 import io.autoglm.fleet.events.Events;
 import io.autoglm.fleet.events.Extensions;
+import io.autoglm.fleet.events.Rejection;
 import io.autoglm.fleet.events.command.CommandBatchDispatched;
 import io.autoglm.fleet.events.device.DeviceRegistered;
 import io.autoglm.fleet.events.device.DeviceStatusChanged;
@@ -28,6 +29,7 @@ import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Watches the bus the way an operator's dashboard would: every event family's topics of every
@@ -88,7 +90,8 @@ final class BusObserver implements AutoCloseable {
                 status.registered(tenant, registered.device().deviceId());
                 registrations.add(new Registration(registered.requestId(), registered.device().deviceId()));
             }
-            case DEVICE_REGISTRATION_REJECTED -> status.registrationRejected();
+            case DEVICE_REGISTRATION_REJECTED -> status.registrationRejected(Events.payload(event, Rejection.class).problems().stream()
+                    .map(problem -> problem.location() + ": " + problem.message()).collect(Collectors.joining("; ")));
             case DEVICE_STATUS_CHANGED -> {
                 DeviceStatusChanged changed = Events.payload(event, DeviceStatusChanged.class);
                 status.status(tenant, changed.deviceId(), changed.current());

@@ -32,6 +32,8 @@ public final class FleetSimulator {
     public static void main(String[] args) throws Exception {
         // the Pulsar client's INFO lines would drown the status: warnings and errors only
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        // the console is the status: the Pulsar client's retries while the broker starts are not news (process logs: .local-stack/logs)
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.pulsar", System.getProperty("org.slf4j.simpleLogger.log.org.apache.pulsar", "error"));
         SimulatorOptions options;
         try {
             options = SimulatorOptions.parse(args);

@@ -21,6 +21,7 @@ final class FleetStatus {
     private final Map<String, LivenessStatus> statusOfDevice = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> registeredPerTenant = new ConcurrentHashMap<>();
     private final LongAdder registrationsRejected = new LongAdder();
+    private volatile String lastRegistrationRejection;
     private final LongAdder sentEvents = new LongAdder();
     private final LongAdder acceptedEvents = new LongAdder();
     private final LongAdder refusedRequests = new LongAdder();
@@ -66,8 +67,9 @@ final class FleetStatus {
         }
     }
 
-    void registrationRejected() {
+    void registrationRejected(String reason) {
         registrationsRejected.increment();
+        lastRegistrationRejection = reason;
     }
 
     void status(String tenant, String deviceId, LivenessStatus status) {
@@ -117,7 +119,7 @@ final class FleetStatus {
         inferenceFailures.forEach((reason, count) -> failures.put(reason, count.sum()));
         Map<String, Long> reasons = new TreeMap<>();
         deadLetterReasons.forEach((reason, count) -> reasons.put(reason, count.sum()));
-        return new Snapshot(System.nanoTime(), statuses, registered, registrationsRejected.sum(), sentEvents.sum(), acceptedEvents.sum(),
+        return new Snapshot(System.nanoTime(), statuses, registered, registrationsRejected.sum(), lastRegistrationRejection, sentEvents.sum(), acceptedEvents.sum(),
                 refusedRequests.sum(), unavailableRequests.sum(), failedRequests.sum(), lastRefusal, busEvents.sum(), decided,
                 Percentiles.of(latencies), inferenceSentAt.size(), failures, deadLetters.sum(), reasons);
     }
@@ -127,7 +129,8 @@ final class FleetStatus {
      *
      * @param statuses per tenant: devices ONLINE, SUSPECT, OFFLINE (by {@link LivenessStatus} ordinal)
      */
-    record Snapshot(long at, Map<String, int[]> statuses, Map<String, Long> registered, long registrationsRejected, long sent,
+    record Snapshot(long at, Map<String, int[]> statuses, Map<String, Long> registered, long registrationsRejected,
+            String lastRegistrationRejection, long sent,
             long accepted, long refused, long unavailable, long failed, String lastRefusal, long busEvents,
             Map<String, Long> decisions, Percentiles inference, int inferencePending, Map<String, Long> inferenceFailures,
             long deadLetters, Map<String, Long> deadLetterReasons) {

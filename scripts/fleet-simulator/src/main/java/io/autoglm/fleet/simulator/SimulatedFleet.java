@@ -209,8 +209,11 @@ final class SimulatedFleet {
                 new Network(edge ? NetworkType.ETHERNET : random.nextBoolean() ? NetworkType.CELLULAR_5G : NetworkType.WIFI,
                         edge ? 1000 : 20 + random.nextInt(200), edge ? 5 : 20 + random.nextInt(120)),
                 new Location(region, region + "a"), Map.of("fleet", "simulated"), "1.4.2",
-                List.of(AgentAction.LAUNCH, AgentAction.TAP, AgentAction.TYPE, AgentAction.SWIPE, AgentAction.BACK, AgentAction.HOME,
-                        AgentAction.LONG_PRESS, AgentAction.WAIT),
+                platform == Platform.WASM
+                        // a WASM runtime has no apps, home screen or Back action: the registry refuses them
+                        ? List.of(AgentAction.TAP, AgentAction.TYPE, AgentAction.SWIPE, AgentAction.LONG_PRESS, AgentAction.WAIT)
+                        : List.of(AgentAction.LAUNCH, AgentAction.TAP, AgentAction.TYPE, AgentAction.SWIPE, AgentAction.BACK, AgentAction.HOME,
+                                AgentAction.LONG_PRESS, AgentAction.WAIT),
                 List.of());
         return new DeviceDeclaration(tenant, capabilities, Map.of("serial", serial.toUpperCase(), "board", "sim-" + platform.name()));
     }

@@ -39,7 +39,8 @@ final class StatusBoard {
         lines.add("Fleet simulation summary (" + clock(elapsed) + ")");
         lines.add(String.format(Locale.ROOT, "  devices         %s", devices(end)));
         if (end.registrationsRejected() > 0) {
-            lines.add(String.format(Locale.ROOT, "                  %d registrations rejected", end.registrationsRejected()));
+            lines.add(String.format(Locale.ROOT, "                  %d registrations rejected; the last: %s", end.registrationsRejected(),
+                    truncate(String.valueOf(end.lastRegistrationRejection()), 160)));
         }
         lines.add(String.format(Locale.ROOT, "  sink            %,d events sent, %,d accepted (%.0f/s); %d requests refused, %d unavailable, %d without answer",
                 end.sent(), end.accepted(), end.accepted() / seconds, end.refused(), end.unavailable(), end.failed()));
