@@ -51,7 +51,11 @@ public final class PulsarStandalone implements AutoCloseable {
             entry("managedLedgerDefaultEnsembleSize", "1"),
             entry("managedLedgerDefaultWriteQuorum", "1"),
             entry("managedLedgerDefaultAckQuorum", "1"),
-            entry("brokerShutdownTimeoutMs", "5000")));
+            entry("brokerShutdownTimeoutMs", "5000"),
+            // the Triggers' topic patterns (fleet.<tenant>.(heartbeat|deadline|...) as a regex) are longer than the default 50
+            // characters: the broker would refuse their topic-list watchers, and a new tenant's topics would only be
+            // found by polling
+            entry("subscriptionPatternMaxLength", "512")));
 
     public static final String LOOPBACK = "127.0.0.1";
     private static final Duration GRACE = Duration.ofSeconds(15);
