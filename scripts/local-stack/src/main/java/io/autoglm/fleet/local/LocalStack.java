@@ -67,6 +67,8 @@ public final class LocalStack {
     public static void main(String[] args) throws Exception {
         // the Pulsar client's INFO lines would drown the status: warnings and errors only
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        // the console is the status: the Pulsar client's retries while the broker starts are not news (process logs: .local-stack/logs)
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.pulsar", System.getProperty("org.slf4j.simpleLogger.log.org.apache.pulsar", "error"));
         StackOptions options;
         try {
             options = StackOptions.parse(args);
@@ -146,7 +148,9 @@ public final class LocalStack {
 
     private List<StackProcess> startFunctions() throws IOException, InterruptedException {
         Map<String, String> djl = Map.of("DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true", "ORT_DISABLE_TELEMETRY", "1");
-        List<String> control = List.of("-Xms32m", "-Xmx128m", "-XX:+UseSerialGC", "-Xss512k", "-XX:+ExitOnOutOfMemoryError");
+        // as in knative/base/functions and measured in BENCHMARKS.md (Memory)
+        List<String> control = List.of("-Xms32m", "-Xmx96m", "-XX:MaxDirectMemorySize=32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xss512k", "-XX:+ExitOnOutOfMemoryError");
         List<FunctionSpec> specs = List.of(
                 new FunctionSpec("registry", control, Map.of(), Map.of(), Duration.ofSeconds(60)),
                 new FunctionSpec("heartbeat", control, Map.of(), Map.of(), Duration.ofSeconds(60)),
