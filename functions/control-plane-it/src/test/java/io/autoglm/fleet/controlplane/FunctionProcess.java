@@ -54,7 +54,7 @@ final class FunctionProcess implements AutoCloseable {
         }
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(jvmOptions());
+        command.addAll(jvmOptions(name));
         command.addAll(List.of("-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1"));
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
@@ -74,9 +74,16 @@ final class FunctionProcess implements AutoCloseable {
         }
     }
 
-    /** The functions' JVM options: {@link #DEFAULT_JVM_OPTIONS}, then whatever {@code FUNCTION_JAVA_OPTS} adds. */
-    static List<String> jvmOptions() {
+    /**
+     * A function's JVM options: {@link #DEFAULT_JVM_OPTIONS}, then whatever {@code FUNCTION_JAVA_OPTS} adds. The
+     * heartbeat function, on the path of every device's every heartbeat, keeps C2 (as in its manifest): half the CPU
+     * per heartbeat of C1 alone, for ~45 MB more RSS (BENCHMARKS.md).
+     */
+    static List<String> jvmOptions(String name) {
         List<String> options = new ArrayList<>(List.of(DEFAULT_JVM_OPTIONS.split(" ")));
+        if (name.equals("heartbeat") && System.getProperty("function.jvm.options") == null) {
+            options.remove("-XX:TieredStopAtLevel=1");
+        }
         String extra = System.getenv("FUNCTION_JAVA_OPTS");
         if (extra != null && !extra.isBlank()) {
             options.addAll(List.of(extra.trim().split("\\s+")));

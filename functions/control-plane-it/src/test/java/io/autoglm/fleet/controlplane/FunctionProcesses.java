@@ -49,7 +49,8 @@ final class FunctionProcesses extends ControlPlane {
 
     @Override
     String describe() {
-        return "functions as processes (packaged Quarkus apps, " + String.join(" ", FunctionProcess.jvmOptions()) + "), fed over HTTP by the dispatcher";
+        return "functions as processes (packaged Quarkus apps, " + String.join(" ", FunctionProcess.jvmOptions("registry"))
+                + "; the heartbeat function without -XX:TieredStopAtLevel=1), fed over HTTP by the dispatcher";
     }
 
     @Override

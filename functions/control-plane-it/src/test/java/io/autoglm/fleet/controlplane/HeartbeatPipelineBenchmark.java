@@ -83,7 +83,7 @@ class HeartbeatPipelineBenchmark {
         StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
                 "%d devices, %d heartbeats per round, %d warm-up + %d measured rounds, %d cores, %s, function JVM options: %s%n",
                 DEVICES, HEARTBEATS, WARMUP, ROUNDS, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"),
-                FunctionProcess.jvmOptions()));
+                FunctionProcess.jvmOptions("heartbeat")));
         Vertx vertx = Vertx.vertx();
         try (PulsarClient client = endpoints.clientBuilder().build();
              PulsarEventPublisher publisher = new PulsarEventPublisher(client, topics);
