@@ -1,5 +1,7 @@
 package io.autoglm.fleet.liveness;
 
+import io.autoglm.fleet.events.device.DeviceStatusChanged;
+
 import io.autoglm.fleet.events.device.LivenessStatus;
 
 /**
@@ -14,6 +16,11 @@ final class DeviceLiveness {
     /** Null until the device's first heartbeat (or its last recorded transition) is known. */
     LivenessStatus status;
     long lastSeq = -1;
+    /**
+     * The transition the heartbeat {@code lastSeq} caused, if it caused one: a copy of that heartbeat (a retried
+     * delivery whose first answer was lost) announces it again rather than nothing.
+     */
+    DeviceStatusChanged transitionOfLastSeq;
     long lastSentAtMillis = NONE;
     /** When the last accepted heartbeat arrived here; after a restart, the restart (a grace period). */
     long lastArrivalMillis = NONE;

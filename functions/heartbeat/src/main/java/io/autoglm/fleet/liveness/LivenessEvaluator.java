@@ -84,6 +84,11 @@ public final class LivenessEvaluator {
             if (heartbeat.seq() <= device.lastSeq && !restartedCounter(device, heartbeat, sentAtMillis, policy)) {
                 boolean duplicate = heartbeat.seq() == device.lastSeq;
                 (duplicate ? counters.duplicates : counters.outOfOrder).increment();
+                if (duplicate && device.transitionOfLastSeq != null && device.transitionOfLastSeq.current() == device.status) {
+                    // a redelivery of the heartbeat that changed the status (the dispatcher retries when an answer is lost
+                    // or late): announce the change again, or nobody ever hears of it; the state record is rewritten as is
+                    return new LivenessVerdict(LivenessVerdict.Kind.DUPLICATE, device.transitionOfLastSeq, null);
+                }
                 return duplicate ? LivenessVerdict.DUPLICATE_IGNORED : LivenessVerdict.OUT_OF_ORDER_IGNORED;
             }
             counters.heartbeats.increment();
@@ -111,6 +116,7 @@ public final class LivenessEvaluator {
                             + " consecutive heartbeats on time after " + before, nowMillis);
                 }
             }
+            device.transitionOfLastSeq = transition;
             LivenessDeadline deadline = null;
             if (!device.armed() && device.status != LivenessStatus.OFFLINE) {
                 deadline = arm(tenant, heartbeat.deviceId(), device, policy, state.lagMillis());

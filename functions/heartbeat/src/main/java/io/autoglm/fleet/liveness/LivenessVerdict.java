@@ -16,7 +16,10 @@ public record LivenessVerdict(Kind kind, DeviceStatusChanged transition, Livenes
     public enum Kind {
         /** A heartbeat newer than any seen from the device. */
         ACCEPTED,
-        /** A heartbeat with the seq of the last accepted one: ignored. */
+        /**
+         * A heartbeat with the seq of the last accepted one: ignored, but for the transition that heartbeat caused,
+         * announced again (a retried delivery whose first answer was lost).
+         */
         DUPLICATE,
         /** A heartbeat older than the last accepted one: ignored. */
         OUT_OF_ORDER,

@@ -62,6 +62,24 @@ class LivenessEvaluatorTest {
     }
 
     @Test
+    void aRedeliveredHeartbeatAnnouncesTheTransitionItCausedAgain() {
+        LivenessEvaluator evaluator = new LivenessEvaluator(tenant -> POLICY, 0);
+        LivenessVerdict first = evaluator.onHeartbeat(TENANT, heartbeat("d1", 5, 10_000), 10_000);
+        assertThat(first.statusChange()).isPresent();
+
+        // the dispatcher's attempt timed out after the function had taken it: the copy must not swallow the ONLINE
+        LivenessVerdict retried = evaluator.onHeartbeat(TENANT, heartbeat("d1", 5, 10_000), 15_000);
+        assertThat(retried.kind()).isEqualTo(LivenessVerdict.Kind.DUPLICATE);
+        assertThat(retried.statusChange()).isEqualTo(first.statusChange());
+        assertThat(retried.nextDeadline()).isEmpty();
+
+        evaluator.onHeartbeat(TENANT, heartbeat("d1", 6, 11_000), 15_100);
+        assertThat(evaluator.onHeartbeat(TENANT, heartbeat("d1", 6, 11_000), 15_200).statusChange())
+                .as("a copy of a heartbeat that changed nothing changes nothing").isEmpty();
+        assertThat(evaluator.counters().transitions()).isEqualTo(1);
+    }
+
+    @Test
     void aDeviceThatRestartedItsCounterIsHeardAgain() {
         LivenessEvaluator evaluator = new LivenessEvaluator(tenant -> POLICY, 0);
         evaluator.onHeartbeat(TENANT, heartbeat("d1", 900, 10_000), 10_000);
