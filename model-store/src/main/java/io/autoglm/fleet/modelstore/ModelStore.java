@@ -248,18 +248,7 @@ public final class ModelStore implements AutoCloseable {
     public Verification verify(String model, int version, ProgressListener progress) {
         ModelManifest manifest = manifest(model, version);
         List<String> problems = new ArrayList<>();
-        long bytes = 0;
-        for (ModelFile file : manifest.files()) {
-            try (InputStream in = backend.openFile(model, version, file.path())) {
-                Checksums.Digest digest = Checksums.sha256(in, "verify", file.path(), file.size(), progress);
-                bytes += digest.size();
-                problems.addAll(mismatches(file, digest));
-            } catch (ModelNotFoundException e) {
-                problems.add(file.path() + " is missing");
-            } catch (IOException e) {
-                problems.add(file.path() + " cannot be read: " + e.getMessage());
-            }
-        }
+        long bytes = checkFiles(manifest, path -> backend.openFile(model, version, path), progress, problems);
         return new Verification(model, version, manifest.files().size(), bytes, problems);
     }
 
@@ -289,19 +278,33 @@ public final class ModelStore implements AutoCloseable {
     public void checkIntegrity(ModelVersionDirectory dir, ProgressListener progress) {
         ModelManifest manifest = dir.manifest();
         List<String> problems = new ArrayList<>();
+        checkFiles(manifest, path -> Files.newInputStream(dir.file(path)), progress, problems);
+        if (!problems.isEmpty()) {
+            throw new IntegrityException(manifest.name(), manifest.version(), problems);
+        }
+    }
+
+    /** Where {@link #checkFiles} reads a version's files from: the backend, or a local copy. */
+    @FunctionalInterface
+    private interface FileSource {
+        InputStream open(String path) throws IOException;
+    }
+
+    /** Hashes every file of {@code manifest} from {@code source}, adding what differs to {@code problems}; the bytes read. */
+    private static long checkFiles(ModelManifest manifest, FileSource source, ProgressListener progress, List<String> problems) {
+        long bytes = 0;
         for (ModelFile file : manifest.files()) {
-            Path local = dir.file(file.path());
-            try (InputStream in = Files.newInputStream(local)) {
-                problems.addAll(mismatches(file, Checksums.sha256(in, "verify", file.path(), file.size(), progress)));
-            } catch (java.nio.file.NoSuchFileException e) {
+            try (InputStream in = source.open(file.path())) {
+                Checksums.Digest digest = Checksums.sha256(in, "verify", file.path(), file.size(), progress);
+                bytes += digest.size();
+                problems.addAll(mismatches(file, digest));
+            } catch (ModelNotFoundException | java.nio.file.NoSuchFileException e) {
                 problems.add(file.path() + " is missing");
             } catch (IOException e) {
                 problems.add(file.path() + " cannot be read: " + e.getMessage());
             }
         }
-        if (!problems.isEmpty()) {
-            throw new IntegrityException(manifest.name(), manifest.version(), problems);
-        }
+        return bytes;
     }
 
     /**
