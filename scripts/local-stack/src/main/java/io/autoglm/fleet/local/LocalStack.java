@@ -34,11 +34,11 @@ public final class LocalStack {
     /**
      * As in knative/base/bridge: the dispatcher, on the path of every event, keeps C2 (1.5-1.8x the
      * throughput of C1 alone, BENCHMARKS.md); the sink runs C1 only, which keeps C2's compiler arenas
-     * (about 30 MiB) out of its RSS.
+     * (about 30 MiB) out of its RSS. The bridge's reliability tests and benchmark start them the same way.
      */
-    private static final List<String> DISPATCHER_JVM = List.of("-Xms32m", "-Xmx96m", "-XX:MaxDirectMemorySize=32m", "-XX:+UseSerialGC",
+    public static final List<String> DISPATCHER_JVM = List.of("-Xms32m", "-Xmx96m", "-XX:MaxDirectMemorySize=32m", "-XX:+UseSerialGC",
             "-Xss512k", "-XX:ReservedCodeCacheSize=64m", "-XX:+ExitOnOutOfMemoryError");
-    private static final List<String> SINK_JVM = List.of("-Xms32m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+    public static final List<String> SINK_JVM = List.of("-Xms32m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Xss512k", "-XX:ReservedCodeCacheSize=64m", "-XX:+ExitOnOutOfMemoryError");
 
     /** A function of the system: its module, the heap it gets, and its own settings. */

@@ -2,6 +2,7 @@ package io.autoglm.fleet.triggers.reliability;
 
 import io.autoglm.fleet.events.pulsar.local.ProcessTrees;
 import io.autoglm.fleet.events.pulsar.local.PulsarStandalone;
+import io.autoglm.fleet.local.LocalStack;
 
 import java.io.IOException;
 import java.net.URI;
@@ -26,11 +27,6 @@ final class BridgeApp implements AutoCloseable {
 
     static final Path REPO = Path.of(System.getProperty("autoglm.repo", "../..")).toAbsolutePath().normalize();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-
-    /** The bridge's production JVM settings (knative/base/bridge): C2 for the dispatcher, C1 only for the sink. */
-    static final List<String> DISPATCHER_JVM = List.of("-Xms32m", "-Xmx96m", "-XX:MaxDirectMemorySize=32m", "-XX:+UseSerialGC", "-Xss512k", "-XX:ReservedCodeCacheSize=64m");
-    static final List<String> SINK_JVM = List.of("-Xms32m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
-            "-XX:ReservedCodeCacheSize=64m");
 
     private final String name;
     private final List<String> jvm;
@@ -62,7 +58,7 @@ final class BridgeApp implements AutoCloseable {
         properties.put("autoglm.dispatcher.topic-discovery", "1s");
         properties.put("autoglm.dispatcher.stats-interval", "0s");
         subscribers.forEach((service, uri) -> properties.put("autoglm.dispatcher.subscribers." + service, uri.toString()));
-        return new BridgeApp("trigger-dispatcher", DISPATCHER_JVM, REPO.resolve("triggers/dispatcher/target/quarkus-app/quarkus-run.jar"), properties,
+        return new BridgeApp("trigger-dispatcher", LocalStack.DISPATCHER_JVM, REPO.resolve("triggers/dispatcher/target/quarkus-app/quarkus-run.jar"), properties,
                 logs.resolve("trigger-dispatcher.log"));
     }
 
@@ -71,7 +67,7 @@ final class BridgeApp implements AutoCloseable {
         properties.put("autoglm.pulsar.service-url", serviceUrl);
         properties.put("autoglm.pulsar.namespace", namespace);
         properties.put("mp.jwt.verify.publickey.location", REPO.resolve("knative/overlays/local/jwt/local-only-public.pem").toString());
-        return new BridgeApp("ingress-sink", SINK_JVM, REPO.resolve("triggers/sink/target/quarkus-app/quarkus-run.jar"), properties,
+        return new BridgeApp("ingress-sink", LocalStack.SINK_JVM, REPO.resolve("triggers/sink/target/quarkus-app/quarkus-run.jar"), properties,
                 logs.resolve("ingress-sink.log"));
     }
 

@@ -4,8 +4,9 @@ import io.autoglm.fleet.events.EventFamily;
 import io.autoglm.fleet.events.pulsar.PulsarEventPublisher;
 import io.autoglm.fleet.events.pulsar.PulsarProperties;
 import io.autoglm.fleet.events.pulsar.Topics;
-import io.autoglm.fleet.events.testing.PulsarEndpoints;
 import io.autoglm.fleet.events.pulsar.local.PulsarStandalone;
+import io.autoglm.fleet.events.testing.PulsarEndpoints;
+import io.autoglm.fleet.local.LocalStack;
 import io.autoglm.fleet.simulator.TenantTokens;
 import io.autoglm.fleet.triggers.dispatch.BinaryHttpForm;
 import io.autoglm.fleet.triggers.dispatch.OutboundEvent;
@@ -179,9 +180,9 @@ public final class BridgeBenchmark {
             report.add("");
             report.add("RSS (MiB, JVM mode):");
             report.add(String.format(Locale.ROOT, "  trigger-dispatcher        idle %6.1f   under load %6.1f   %s", idleRss, loadRss,
-                    String.join(" ", BridgeApp.DISPATCHER_JVM)));
+                    String.join(" ", LocalStack.DISPATCHER_JVM)));
             report.add(String.format(Locale.ROOT, "  ingress-sink              idle %6.1f   under load %6.1f   %s", sinkIdle, sinkPeak.get(),
-                    String.join(" ", BridgeApp.SINK_JVM)));
+                    String.join(" ", LocalStack.SINK_JVM)));
         } finally {
             vertx.close();
             broker.stop();
