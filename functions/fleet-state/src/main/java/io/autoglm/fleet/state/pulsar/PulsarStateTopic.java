@@ -64,10 +64,7 @@ public final class PulsarStateTopic<V> implements StateTopic<V> {
 
     private CompletableFuture<StateTable<V>> open(String tenant) {
         String topic = topicOf.apply(tenant);
-        // createAsync alone can complete before the last batch of the log is in the view (seen in CI: a record written
-        // just before was missing); refreshAsync reads up to the topic's last message as of now
         return client.newTableView(schema).topic(topic).createAsync()
-                .thenCompose(view -> view.refreshAsync().thenApply(caughtUp -> view))
                 .thenApply(view -> new PulsarStateTable<>(tenant, view, () -> client.newProducer(schema)
                         .topic(topic)
                         .enableBatching(true)
