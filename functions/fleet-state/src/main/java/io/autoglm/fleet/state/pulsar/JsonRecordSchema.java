@@ -9,7 +9,7 @@ import java.util.Objects;
 
 /**
  * A Pulsar schema that writes and reads a contract record with the contract's one JSON mapping
- * ({@link EventJson}), so a TableView holds typed values without a second copy in bytes. Declared to the
+ * ({@link EventJson}), so a state table holds typed values without a second copy in bytes. Declared to the
  * broker as plain bytes: the JSON Schemas of the contract, not Pulsar's registry, define the format.
  * A value that does not parse reads as absent (logged), rather than stopping the table.
  */

@@ -2,7 +2,6 @@ package io.autoglm.fleet.state.pulsar;
 
 import io.autoglm.fleet.state.StateTable;
 import org.apache.pulsar.client.api.Producer;
-import org.apache.pulsar.client.api.TableView;
 
 import java.util.Map;
 import java.util.Objects;
@@ -13,7 +12,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
- * One tenant's compacted topic as a {@link StateTable}. The {@code TableView} is the truth; writes of
+ * One tenant's compacted topic as a {@link StateTable}. The {@link CompactedTopicView} is the truth; writes of
  * this process also sit in a small overlay until the view echoes an equal value (or the tombstone), so
  * that a write is readable at once, as the registry needs for idempotent re-registration.
  */
@@ -23,12 +22,12 @@ final class PulsarStateTable<V> implements StateTable<V> {
     private static final Object REMOVED = new Object();
 
     private final String tenant;
-    private final TableView<V> view;
+    private final CompactedTopicView<V> view;
     private final Supplier<CompletableFuture<Producer<V>>> producerFactory;
     private final Map<String, Object> overlay = new ConcurrentHashMap<>();
     private volatile CompletableFuture<Producer<V>> producer;
 
-    PulsarStateTable(String tenant, TableView<V> view, Supplier<CompletableFuture<Producer<V>>> producerFactory) {
+    PulsarStateTable(String tenant, CompactedTopicView<V> view, Supplier<CompletableFuture<Producer<V>>> producerFactory) {
         this.tenant = Objects.requireNonNull(tenant, "tenant");
         this.view = Objects.requireNonNull(view, "view");
         this.producerFactory = Objects.requireNonNull(producerFactory, "producerFactory");

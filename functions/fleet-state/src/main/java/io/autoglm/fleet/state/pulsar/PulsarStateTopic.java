@@ -21,7 +21,7 @@ import java.util.function.Function;
 
 /**
  * {@link StateTopic} on Pulsar: per tenant, a compacted topic keyed by device id, read through a
- * {@code TableView} (which drops tombstoned keys) and written by a producer with key-based batching.
+ * {@link CompactedTopicView} (which drops tombstoned keys) and written by a producer with key-based batching.
  * Tables open on a tenant's first use and stay open; a failed open is retried on the next use.
  */
 public final class PulsarStateTopic<V> implements StateTopic<V> {
@@ -64,7 +64,7 @@ public final class PulsarStateTopic<V> implements StateTopic<V> {
 
     private CompletableFuture<StateTable<V>> open(String tenant) {
         String topic = topicOf.apply(tenant);
-        return client.newTableView(schema).topic(topic).createAsync()
+        return CompactedTopicView.open(client, schema, topic)
                 .thenApply(view -> new PulsarStateTable<>(tenant, view, () -> client.newProducer(schema)
                         .topic(topic)
                         .enableBatching(true)
