@@ -42,7 +42,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -90,10 +92,18 @@ abstract class FleetScenario {
                     register(plane, tenant, i, "reg-" + tenant + "-" + i);
                 }
             }
-            assertThat(EventLog.await(Duration.ofSeconds(120), () -> registry.of(EventType.DEVICE_REGISTERED).size() >= 2 * devicesPerTenant))
-                    .as("%d registrations answered, got %d", 2 * devicesPerTenant, registry.of(EventType.DEVICE_REGISTERED).size()).isTrue();
+            Supplier<Set<String>> answeredRequests = () -> registry.payloads(EventType.DEVICE_REGISTERED, DeviceRegistered.class).stream()
+                    .map(DeviceRegistered::requestId).collect(Collectors.toSet());
+            assertThat(EventLog.await(Duration.ofSeconds(120), () -> answeredRequests.get().size() >= 2 * devicesPerTenant))
+                    .as("%d registrations answered, got %d", 2 * devicesPerTenant, answeredRequests.get().size()).isTrue();
             List<DeviceRegistered> registered = registry.payloads(EventType.DEVICE_REGISTERED, DeviceRegistered.class);
-            assertThat(registered).extracting(DeviceRegistered::outcome).containsOnly(RegistrationOutcome.CREATED);
+            // the dispatcher delivers at least once: on a loaded machine a request whose answer was slow is sent again,
+            // and the registry answers the copy UNCHANGED; each device is still created exactly once
+            assertThat(registered.stream().filter(r -> r.outcome() == RegistrationOutcome.CREATED).map(r -> r.device().deviceId()))
+                    .hasSize(2 * devicesPerTenant).doesNotHaveDuplicates();
+            assertThat(registered).filteredOn(r -> r.outcome() != RegistrationOutcome.CREATED)
+                    .as("answers to redelivered copies").extracting(DeviceRegistered::outcome)
+                    .allMatch(RegistrationOutcome.UNCHANGED::equals);
             assertThat(registry.of(EventType.DEVICE_REGISTRATION_REJECTED)).isEmpty();
             Map<String, String> deviceTenants = new LinkedHashMap<>();
             registered.forEach(r -> deviceTenants.put(r.device().deviceId(), r.device().tenant()));
@@ -104,11 +114,13 @@ abstract class FleetScenario {
             for (int i = 0; i < 10; i++) {
                 register(plane, tenantA, i, "again-" + i);
             }
-            assertThat(EventLog.await(Duration.ofSeconds(30), () -> registry.of(EventType.DEVICE_REGISTERED).size() >= 2 * devicesPerTenant + 10))
+            assertThat(EventLog.await(Duration.ofSeconds(30), () -> answeredRequests.get().size() >= 2 * devicesPerTenant + 10))
                     .isTrue();
             List<DeviceRegistered> again = registry.payloads(EventType.DEVICE_REGISTERED, DeviceRegistered.class).stream()
                     .filter(r -> r.requestId().startsWith("again-")).toList();
-            assertThat(again).hasSize(10).extracting(DeviceRegistered::outcome).containsOnly(RegistrationOutcome.UNCHANGED);
+            assertThat(again).extracting(DeviceRegistered::requestId).hasSizeGreaterThanOrEqualTo(10).containsAll(
+                    IntStream.range(0, 10).mapToObj(i -> "again-" + i).toList());
+            assertThat(again).extracting(DeviceRegistered::outcome).containsOnly(RegistrationOutcome.UNCHANGED);
             assertThat(again).extracting(r -> r.device().deviceId()).allMatch(deviceTenants::containsKey);
 
             // 2. every device beats, each gap 1 s +- 50%
