@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -123,18 +124,47 @@ final class CompactedTopicView<V> implements AutoCloseable {
         closeAsync().join();
     }
 
+    /**
+     * The read loop. Messages already queued in the client come back as completed futures: those are taken in
+     * a plain loop, so a long backlog does not nest one callback in another until the stack runs out.
+     */
     private void readNext() {
-        reader.readNextAsync().whenComplete((message, failure) -> {
-            if (failure == null) {
-                apply(message);
-                readNext();
-            } else if (closed || unwrap(failure) instanceof PulsarClientException.AlreadyClosedException) {
-                failCatchups(unwrap(failure));
-            } else {
-                LOG.log(System.Logger.Level.WARNING, "reading " + reader.getTopic() + " failed, retrying: " + unwrap(failure));
-                CompletableFuture.delayedExecutor(RETRY_MILLIS, TimeUnit.MILLISECONDS).execute(this::readNext);
+        while (true) {
+            CompletableFuture<Message<V>> next = reader.readNextAsync();
+            if (!next.isDone()) {
+                next.whenComplete((message, failure) -> {
+                    if (took(message, failure)) {
+                        readNext();
+                    }
+                });
+                return;
             }
-        });
+            Message<V> message = null;
+            Throwable failure = null;
+            try {
+                message = next.join();
+            } catch (CompletionException | CancellationException e) {
+                failure = e;
+            }
+            if (!took(message, failure)) {
+                return;
+            }
+        }
+    }
+
+    /** Applies a read message, or handles the read's failure; whether the loop should read on now. */
+    private boolean took(Message<V> message, Throwable failure) {
+        if (failure == null) {
+            apply(message);
+            return true;
+        }
+        if (closed || unwrap(failure) instanceof PulsarClientException.AlreadyClosedException) {
+            failCatchups(unwrap(failure));
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "reading " + reader.getTopic() + " failed, retrying: " + unwrap(failure));
+            CompletableFuture.delayedExecutor(RETRY_MILLIS, TimeUnit.MILLISECONDS).execute(this::readNext);
+        }
+        return false;
     }
 
     /** Applies one message, then publishes its position: a refresh that sees the position sees the value. */

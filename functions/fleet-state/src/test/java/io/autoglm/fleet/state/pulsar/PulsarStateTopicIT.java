@@ -26,8 +26,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,6 +78,22 @@ class PulsarStateTopicIT {
             }
             assertThat(missed).as("writes the other table did not hold once it had caught up").isEmpty();
             assertThat(theirs.size()).isEqualTo(300);
+        }
+    }
+
+    @Test
+    void aTableOpensOnALongLogAndHoldsItsLatestValues(PulsarClient client) {
+        int devices = 5_000;
+        try (FleetState writer = FleetState.onPulsar(client, topics)) {
+            StateTable<DeviceRecord> mine = writer.registry().table(tenant).join();
+            CompletableFuture.allOf(IntStream.range(0, devices)
+                    .mapToObj(device -> mine.put("d-" + device, record("d-" + device, 1 + device % 3)))
+                    .toArray(CompletableFuture[]::new)).join();
+        }
+        try (FleetState later = FleetState.onPulsar(client, topics)) {
+            StateTable<DeviceRecord> table = later.registry().table(tenant).join();
+            assertThat(table.size()).isEqualTo(devices);
+            assertThat(table.get("d-4999").map(DeviceRecord::generation)).contains(1L + 4999 % 3);
         }
     }
 
