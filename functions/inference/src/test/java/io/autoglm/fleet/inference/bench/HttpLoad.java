@@ -139,13 +139,18 @@ final class HttpLoad {
             return 0;
         }
         try {
-            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
-            // fields after the command name in parentheses: state is field 3, utime 14, stime 15 (clock ticks, 100 Hz)
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
+            return cpuNanos(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat")));
         } catch (java.io.IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    /** utime + stime of a {@code /proc/<pid>/stat} line (clock ticks of 10 ms), in nanoseconds. */
+    static long cpuNanos(String stat) {
+        // the command name, in parentheses, may hold spaces and parentheses: count fields from the last ')';
+        // state is field 3, utime 14, stime 15
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
     }
 
     /** Posts until the answer is 200; returns how many nanoseconds after {@code since} it came. */

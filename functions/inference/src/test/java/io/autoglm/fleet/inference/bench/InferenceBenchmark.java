@@ -211,16 +211,20 @@ public final class InferenceBenchmark {
         List<Double> plainOwn = new ArrayList<>();
         List<Double> withCds = new ArrayList<>();
         List<Double> withCdsOwn = new ArrayList<>();
+        List<Double> plainCpu = new ArrayList<>();
+        List<Double> withCdsCpu = new ArrayList<>();
         List<Double> bare = new ArrayList<>();
         List<Double> bareTokenizer = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             double[] a = coldStartOnce(port, List.of(), i);
             plain.add(a[0]);
             plainOwn.add(a[1]);
+            plainCpu.add(a[2]);
             if (Files.exists(archive)) {
                 double[] b = coldStartOnce(port, useArchive, i);
                 withCds.add(b[0]);
                 withCdsOwn.add(b[1]);
+                withCdsCpu.add(b[2]);
             }
             bare.add(bareOnce(false));
             bareTokenizer.add(bareOnce(true));
@@ -236,6 +240,9 @@ public final class InferenceBenchmark {
         }
         line(String.format(Locale.ROOT, "%nThe function's own log (process start as the OS saw it -> first answer): median %.0f ms, with %s %.0f ms.",
                 median(plainOwn), archiveName, withCds.isEmpty() ? Double.NaN : median(withCdsOwn)));
+        // what a cold start costs in CPU, which other load on the host does not stretch the way it stretches wall time
+        line(String.format(Locale.ROOT, "CPU time of the function process at its first answer (every thread): median %.0f ms, with %s %.0f ms.",
+                median(plainCpu), archiveName, withCdsCpu.isEmpty() ? Double.NaN : median(withCdsCpu)));
     }
 
     private double[] coldStartOnce(int port, List<String> extra, int run) throws Exception {
@@ -245,9 +252,10 @@ public final class InferenceBenchmark {
         try {
             long nanos = new HttpLoad(URI.create("http://127.0.0.1:" + port + "/"))
                     .firstAnswer(HttpLoad.body(BATCHED, List.of("A man is eating food.")), start, Duration.ofSeconds(120));
+            long cpuNanos = HttpLoad.cpuNanos(function.pid());
             Thread.sleep(200);
             Matcher own = Pattern.compile("first inference answered (\\d+) ms").matcher(Files.readString(log));
-            return new double[]{nanos / 1e6, own.find() ? Double.parseDouble(own.group(1)) : Double.NaN};
+            return new double[]{nanos / 1e6, own.find() ? Double.parseDouble(own.group(1)) : Double.NaN, cpuNanos / 1e6};
         } finally {
             stop(function);
         }
@@ -384,8 +392,13 @@ public final class InferenceBenchmark {
     /** The feature version of {@link #launcher}, from its home's {@code release} file (JAVA_VERSION="25.0.1"). */
     private int javaFeature() throws IOException {
         Path release = Path.of(launcher).toRealPath().getParent().getParent().resolve("release");
-        Matcher version = Pattern.compile("JAVA_VERSION=\"(?:1\\.)?(\\d+)").matcher(Files.exists(release) ? Files.readString(release) : "");
-        return version.find() ? Integer.parseInt(version.group(1)) : Runtime.version().feature();
+        return javaFeature(Files.exists(release) ? Files.readString(release) : "").orElse(Runtime.version().feature());
+    }
+
+    /** The feature version a JDK's {@code release} file names ({@code JAVA_VERSION="25.0.3"}, {@code "1.8.0_402"}). */
+    static java.util.OptionalInt javaFeature(String release) {
+        Matcher version = Pattern.compile("^JAVA_VERSION=\"(?:1\\.)?(\\d+)", Pattern.MULTILINE).matcher(release);
+        return version.find() ? java.util.OptionalInt.of(Integer.parseInt(version.group(1))) : java.util.OptionalInt.empty();
     }
 
     private static double median(List<Double> values) {
