@@ -168,6 +168,12 @@ public final class InferenceBenchmark {
                     + "measured period. The load generator (this driver) shares the cores: " + String.join(", ", results.entrySet().stream()
                     .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue().clientCpuMsPerRequest())).toList())
                     + " ms of its CPU per request.");
+            // where both sides are CPU-bound on the shared cores, on / off can be no more than this
+            HttpLoad.Result off32 = results.get(UNBATCHED + "/32");
+            line(String.format(Locale.ROOT, "CPU per request at 32 callers, function + load generator: batching off %.2f ms, on %.2f ms; "
+                            + "off / on = %.2f, the on / off ratio the host allows when both sides are CPU-bound.",
+                    off32.serverCpuMsPerRequest() + off32.clientCpuMsPerRequest(), on32.serverCpuMsPerRequest() + on32.clientCpuMsPerRequest(),
+                    (off32.serverCpuMsPerRequest() + off32.clientCpuMsPerRequest()) / (on32.serverCpuMsPerRequest() + on32.clientCpuMsPerRequest())));
             results.forEach((name, r) -> {
                 if (r.statuses().keySet().stream().anyMatch(s -> s != 200)) {
                     line("Non-200 answers in " + name + ": " + r.statuses());
