@@ -19,15 +19,30 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class HttpLoad {
 
-    /** Results of one measured period. */
-    record Result(int concurrency, double requestsPerSecond, double p50Ms, double p99Ms, long answered, Map<Integer, Long> statuses) {
+    /**
+     * Results of one measured period.
+     *
+     * @param serverCpuMsPerRequest CPU time the server process spent per answered request over the period (all its
+     *                              threads, engine included; NaN when the server's process is not known): what a request
+     *                              costs, whatever else runs on the host
+     * @param clientCpuMsPerRequest the same for this load generator's process, which shares the host's cores
+     */
+    record Result(int concurrency, double requestsPerSecond, double p50Ms, double p99Ms, long answered, Map<Integer, Long> statuses,
+                  double serverCpuMsPerRequest, double clientCpuMsPerRequest) {
     }
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private final URI uri;
+    private final long serverPid;
 
     HttpLoad(URI uri) {
+        this(uri, -1);
+    }
+
+    /** {@code serverPid}: the server's process, whose CPU time each {@link Result} reports per request. */
+    HttpLoad(URI uri, long serverPid) {
         this.uri = uri;
+        this.serverPid = serverPid;
     }
 
     /** Binary-mode CloudEvent headers of an {@code inference.requested}, as the dispatcher sends it. */
@@ -90,11 +105,15 @@ final class HttpLoad {
             callers.add(caller);
         }
         Thread.sleep(warmup.toMillis());
+        long cpuBefore = cpuNanos(serverPid);
+        long clientCpuBefore = cpuNanos(ProcessHandle.current().pid());
         recording.set(true);
         long start = System.nanoTime();
         Thread.sleep(measure.toMillis());
         recording.set(false);
         double seconds = (System.nanoTime() - start) / 1e9;
+        long cpu = cpuNanos(serverPid) - cpuBefore;
+        long clientCpu = cpuNanos(ProcessHandle.current().pid()) - clientCpuBefore;
         running.set(false);
         for (Thread caller : callers) {
             caller.join();
@@ -110,7 +129,28 @@ final class HttpLoad {
         Map<Integer, Long> merged = new TreeMap<>();
         statuses.forEach(m -> m.forEach((k, v) -> merged.merge(k, v, Long::sum)));
         long ok = merged.getOrDefault(200, 0L);
-        return new Result(concurrency, ok / seconds, percentile(all, 0.50), percentile(all, 0.99), total, merged);
+        return new Result(concurrency, ok / seconds, percentile(all, 0.50), percentile(all, 0.99), total, merged,
+                serverPid < 0 || total == 0 ? Double.NaN : cpu / 1e6 / total, total == 0 ? Double.NaN : clientCpu / 1e6 / total);
+    }
+
+    /** User + system CPU time of a process from {@code /proc/<pid>/stat}, in nanoseconds (0 when unknown). */
+    static long cpuNanos(long pid) {
+        if (pid < 0) {
+            return 0;
+        }
+        try {
+            return cpuNanos(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat")));
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** utime + stime of a {@code /proc/<pid>/stat} line (clock ticks of 10 ms), in nanoseconds. */
+    static long cpuNanos(String stat) {
+        // the command name, in parentheses, may hold spaces and parentheses: count fields from the last ')';
+        // state is field 3, utime 14, stime 15
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
     }
 
     /** Posts until the answer is 200; returns how many nanoseconds after {@code since} it came. */

@@ -31,10 +31,13 @@ import java.util.regex.Pattern;
  *     published twice, with batching (32 rows, 5 ms) and without (1 row);</li>
  * <li>overhead: the function's HTTP path vs a raw ONNX Runtime loop at the same batch size;</li>
  * <li>cold start: process start to first answered inference, median of N, vs a bare {@code java}
- *     program that only creates the session and runs one inference; with and without AppCDS;</li>
+ *     program that only creates the session and runs one inference; with and without a class cache from a
+ *     training run (the JDK's AOT cache on JDK 25 and later, a dynamic AppCDS archive before);</li>
  * <li>resident memory of the function idle and under load.</li>
  * </ol>
- * Arguments: {@code app store classpath out [seconds] [runs]}; {@code runs} 0 skips the cold starts.
+ * Arguments: {@code app store classpath out [seconds] [runs]}; {@code runs} 0 skips the cold starts. System
+ * properties: {@code bench.java}, the {@code java} launcher of the function and the bare program (default: this
+ * JVM's), and {@code bench.javaOptions}, their JVM options.
  */
 public final class InferenceBenchmark {
 
@@ -50,6 +53,7 @@ public final class InferenceBenchmark {
     private final Duration measure;
     private final int runs;
     private final List<String> javaOptions;
+    private final String launcher;
     private final StringBuilder report = new StringBuilder();
 
     private InferenceBenchmark(String[] args) {
@@ -59,7 +63,8 @@ public final class InferenceBenchmark {
         out = Path.of(args[3]);
         measure = Duration.ofSeconds(args.length > 4 ? Long.parseLong(args[4]) : 10);
         runs = args.length > 5 ? Integer.parseInt(args[5]) : 5;
-        javaOptions = List.of(System.getProperty("bench.javaOptions", "-Xmx256m -XX:+UseSerialGC").split(" "));
+        javaOptions = List.of(System.getProperty("bench.javaOptions", "-Xmx256m -XX:+UseSerialGC -XX:CompileThresholdScaling=8").split(" "));
+        launcher = System.getProperty("bench.java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
     public static void main(String[] args) {
@@ -74,8 +79,9 @@ public final class InferenceBenchmark {
 
     private void run() throws Exception {
         line("Run " + java.time.Instant.now() + " on " + Runtime.getRuntime().availableProcessors() + " cores, "
-                + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + ", load average at start "
-                + Files.readString(Path.of("/proc/loadavg")).trim() + "; function JVM options: " + String.join(" ", javaOptions));
+                + "load average at start " + Files.readString(Path.of("/proc/loadavg")).trim() + "; the function and the bare program on "
+                + launcher + " (Java " + javaFeature() + ") with " + String.join(" ", javaOptions) + "; this driver and the raw loop on "
+                + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         Map<String, Double> raw = rawLoop();
         throughput(raw);
         if (runs > 0) {
@@ -113,10 +119,15 @@ public final class InferenceBenchmark {
             awaitReady(port);
             Thread.sleep(2000);
             long idleRss = rss(function.pid());
-            HttpLoad load = new HttpLoad(uri);
+            HttpLoad load = new HttpLoad(uri, function.pid());
+            Duration warmup = Duration.ofSeconds(3);
+            // the JIT compiles the HTTP path on the first requests: warm both models before the first measurement,
+            // so that batching off (measured first) does not pay for it
+            for (String model : List.of(UNBATCHED, BATCHED)) {
+                load.run(HttpLoad.body(model, List.of(TEXT)), 8, warmup, Duration.ofSeconds(1));
+            }
             RssSampler sampler = new RssSampler(function.pid());
             sampler.start();
-            Duration warmup = Duration.ofSeconds(3);
             Map<String, HttpLoad.Result> results = new LinkedHashMap<>();
             String batchedBefore = metrics(port);
             for (String model : List.of(UNBATCHED, BATCHED)) {
@@ -138,20 +149,31 @@ public final class InferenceBenchmark {
             double computeMs = 1000 * delta(batchedBefore, batchedAfter, "autoglm_inference_batch_compute_seconds_sum", BATCHED)
                     / delta(batchedBefore, batchedAfter, "autoglm_inference_batch_compute_seconds_count", BATCHED);
 
-            line("\n| concurrency | batching off: req/s | p50 ms | p99 ms | batching on (32 rows, 5 ms): req/s | p50 ms | p99 ms | on / off |");
-            line("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            line("\n| concurrency | batching off: req/s | p50 ms | p99 ms | CPU ms/req | batching on (32 rows, 5 ms): req/s | p50 ms | p99 ms "
+                    + "| CPU ms/req | on / off |");
+            line("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             for (int concurrency : new int[]{1, 8, 32}) {
                 HttpLoad.Result off = results.get(UNBATCHED + "/" + concurrency);
                 HttpLoad.Result on = results.get(BATCHED + "/" + concurrency);
-                line(String.format(Locale.ROOT, "| %d | %.0f | %.1f | %.1f | %.0f | %.1f | %.1f | **%.2f** |", concurrency,
-                        off.requestsPerSecond(), off.p50Ms(), off.p99Ms(), on.requestsPerSecond(), on.p50Ms(), on.p99Ms(),
-                        on.requestsPerSecond() / off.requestsPerSecond()));
+                line(String.format(Locale.ROOT, "| %d | %.0f | %.1f | %.1f | %.2f | %.0f | %.1f | %.1f | %.2f | **%.2f** |", concurrency,
+                        off.requestsPerSecond(), off.p50Ms(), off.p99Ms(), off.serverCpuMsPerRequest(), on.requestsPerSecond(), on.p50Ms(),
+                        on.p99Ms(), on.serverCpuMsPerRequest(), on.requestsPerSecond() / off.requestsPerSecond()));
             }
             HttpLoad.Result on32 = results.get(BATCHED + "/32");
             double rawBatch32Ms = 32 * 1000 / raw.get("b32");
             line(String.format(Locale.ROOT, "%nAt 32 callers with batching: %.1f rows per engine call on average, %.1f ms per call in the function; "
                             + "p99 %.1f ms vs the bound max queue delay + 2 x one batch's compute = 5 + 2 x %.1f = %.1f ms (raw loop's batch of 32).",
                     rowsPerBatch, computeMs, on32.p99Ms(), rawBatch32Ms, 5 + 2 * rawBatch32Ms));
+            line("CPU ms/req: the function process's CPU time (every thread, the engine's included) per answered request over the "
+                    + "measured period. The load generator (this driver) shares the cores: " + String.join(", ", results.entrySet().stream()
+                    .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue().clientCpuMsPerRequest())).toList())
+                    + " ms of its CPU per request.");
+            // where both sides are CPU-bound on the shared cores, on / off can be no more than this
+            HttpLoad.Result off32 = results.get(UNBATCHED + "/32");
+            line(String.format(Locale.ROOT, "CPU per request at 32 callers, function + load generator: batching off %.2f ms, on %.2f ms; "
+                            + "off / on = %.2f, the on / off ratio the host allows when both sides are CPU-bound.",
+                    off32.serverCpuMsPerRequest() + off32.clientCpuMsPerRequest(), on32.serverCpuMsPerRequest() + on32.clientCpuMsPerRequest(),
+                    (off32.serverCpuMsPerRequest() + off32.clientCpuMsPerRequest()) / (on32.serverCpuMsPerRequest() + on32.clientCpuMsPerRequest())));
             results.forEach((name, r) -> {
                 if (r.statuses().keySet().stream().anyMatch(s -> s != 200)) {
                     line("Non-200 answers in " + name + ": " + r.statuses());
@@ -177,29 +199,38 @@ public final class InferenceBenchmark {
     // ---- cold start --------------------------------------------------------------------------------
 
     private void coldStart() throws Exception {
-        Path archive = out.resolveSibling("inference-appcds.jsa");
+        // a training run records every class a cold start loads, up to the first answer: the JDK's AOT cache (JEP 483,
+        // 515: classes loaded and linked, method profiles) from JDK 25, a dynamic AppCDS archive before
+        boolean aot = javaFeature() >= 25;
+        Path archive = out.resolveSibling(aot ? "inference.aot" : "inference-appcds.jsa");
         Files.deleteIfExists(archive);
         int port = 19000 + (int) (ProcessHandle.current().pid() % 1000);
-        // a training run writes the dynamic AppCDS archive of every class a cold start loads, up to the first answer
-        Process training = start(port, BATCHED, List.of("-XX:ArchiveClassesAtExit=" + archive), out.resolveSibling("function-appcds-training.log"));
+        Process training = start(port, BATCHED, List.of(aot ? "-XX:AOTCacheOutput=" + archive : "-XX:ArchiveClassesAtExit=" + archive),
+                out.resolveSibling("function-" + (aot ? "aot" : "appcds") + "-training.log"));
         new HttpLoad(URI.create("http://127.0.0.1:" + port + "/")).firstAnswer(HttpLoad.body(BATCHED, List.of("A man is eating food.")),
                 System.nanoTime(), Duration.ofSeconds(120));
-        stop(training);
+        stop(training); // the archive is written as the JVM exits (the AOT cache by a child JVM it waits for)
+        List<String> useArchive = List.of(aot ? "-XX:AOTCache=" + archive : "-XX:SharedArchiveFile=" + archive);
+        String archiveName = aot ? "the JDK's AOT cache" : "an AppCDS archive";
 
         List<Double> plain = new ArrayList<>();
         List<Double> plainOwn = new ArrayList<>();
         List<Double> withCds = new ArrayList<>();
         List<Double> withCdsOwn = new ArrayList<>();
+        List<Double> plainCpu = new ArrayList<>();
+        List<Double> withCdsCpu = new ArrayList<>();
         List<Double> bare = new ArrayList<>();
         List<Double> bareTokenizer = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             double[] a = coldStartOnce(port, List.of(), i);
             plain.add(a[0]);
             plainOwn.add(a[1]);
+            plainCpu.add(a[2]);
             if (Files.exists(archive)) {
-                double[] b = coldStartOnce(port, List.of("-XX:SharedArchiveFile=" + archive), i);
+                double[] b = coldStartOnce(port, useArchive, i);
                 withCds.add(b[0]);
                 withCdsOwn.add(b[1]);
+                withCdsCpu.add(b[2]);
             }
             bare.add(bareOnce(false));
             bareTokenizer.add(bareOnce(true));
@@ -211,29 +242,33 @@ public final class InferenceBenchmark {
         line(row("bare `java`: tokenizer + session + 1 inference", bareTokenizer, bareMedian));
         line(row("inference function over HTTP", plain, bareMedian));
         if (!withCds.isEmpty()) {
-            line(row("inference function over HTTP, AppCDS archive from a training run", withCds, bareMedian));
+            line(row("inference function over HTTP, " + archiveName + " from a training run", withCds, bareMedian));
         }
-        line(String.format(Locale.ROOT, "%nThe function's own log (process start as the OS saw it -> first answer): median %.0f ms, with AppCDS %.0f ms.",
-                median(plainOwn), withCds.isEmpty() ? Double.NaN : median(withCdsOwn)));
+        line(String.format(Locale.ROOT, "%nThe function's own log (process start as the OS saw it -> first answer): median %.0f ms, with %s %.0f ms.",
+                median(plainOwn), archiveName, withCds.isEmpty() ? Double.NaN : median(withCdsOwn)));
+        // what a cold start costs in CPU, which other load on the host does not stretch the way it stretches wall time
+        line(String.format(Locale.ROOT, "CPU time of the function process at its first answer (every thread): median %.0f ms, with %s %.0f ms.",
+                median(plainCpu), archiveName, withCdsCpu.isEmpty() ? Double.NaN : median(withCdsCpu)));
     }
 
     private double[] coldStartOnce(int port, List<String> extra, int run) throws Exception {
-        Path log = out.resolveSibling("function-cold-" + (extra.isEmpty() ? "plain" : "appcds") + "-" + run + ".log");
+        Path log = out.resolveSibling("function-cold-" + (extra.isEmpty() ? "plain" : "archive") + "-" + run + ".log");
         long start = System.nanoTime();
         Process function = start(port, BATCHED, extra, log);
         try {
             long nanos = new HttpLoad(URI.create("http://127.0.0.1:" + port + "/"))
                     .firstAnswer(HttpLoad.body(BATCHED, List.of("A man is eating food.")), start, Duration.ofSeconds(120));
+            long cpuNanos = HttpLoad.cpuNanos(function.pid());
             Thread.sleep(200);
             Matcher own = Pattern.compile("first inference answered (\\d+) ms").matcher(Files.readString(log));
-            return new double[]{nanos / 1e6, own.find() ? Double.parseDouble(own.group(1)) : Double.NaN};
+            return new double[]{nanos / 1e6, own.find() ? Double.parseDouble(own.group(1)) : Double.NaN, cpuNanos / 1e6};
         } finally {
             stop(function);
         }
     }
 
     private double bareOnce(boolean tokenizer) throws Exception {
-        List<String> command = new ArrayList<>(List.of(javaBinary()));
+        List<String> command = new ArrayList<>(List.of(launcher));
         command.addAll(javaOptions);
         command.addAll(List.of("-cp", classpath, BareSession.class.getName(), store.resolve(BATCHED).resolve("1").toString()));
         if (tokenizer) {
@@ -257,11 +292,13 @@ public final class InferenceBenchmark {
     // ---- process handling -------------------------------------------------------------------------
 
     private Process start(int port, String models, List<String> extra, Path log) throws IOException {
-        List<String> command = new ArrayList<>(List.of(javaBinary()));
+        List<String> command = new ArrayList<>(List.of(launcher));
         command.addAll(javaOptions);
         command.addAll(extra);
         command.addAll(List.of("-Dquarkus.http.port=" + port, "-Dautoglm.inference.store=" + store.toAbsolutePath(),
-                "-Dautoglm.inference.models=" + models, "-Dautoglm.inference.store-poll-interval=0s", "-jar", app.toString()));
+                "-Dautoglm.inference.models=" + models, "-Dautoglm.inference.store-poll-interval=0s",
+                // as the CPU deployment configures it (knative/base/functions/inference.yaml): no TensorRT/CUDA probe at load
+                "-Dautoglm.inference.providers=cpu", "-jar", app.toString()));
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(Map.of("DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true", "ORT_DISABLE_TELEMETRY", "1"));
@@ -358,8 +395,16 @@ public final class InferenceBenchmark {
         }
     }
 
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    /** The feature version of {@link #launcher}, from its home's {@code release} file (JAVA_VERSION="25.0.1"). */
+    private int javaFeature() throws IOException {
+        Path release = Path.of(launcher).toRealPath().getParent().getParent().resolve("release");
+        return javaFeature(Files.exists(release) ? Files.readString(release) : "").orElse(Runtime.version().feature());
+    }
+
+    /** The feature version a JDK's {@code release} file names ({@code JAVA_VERSION="25.0.3"}, {@code "1.8.0_402"}). */
+    static java.util.OptionalInt javaFeature(String release) {
+        Matcher version = Pattern.compile("^JAVA_VERSION=\"(?:1\\.)?(\\d+)", Pattern.MULTILINE).matcher(release);
+        return version.find() ? java.util.OptionalInt.of(Integer.parseInt(version.group(1))) : java.util.OptionalInt.empty();
     }
 
     private static double median(List<Double> values) {
