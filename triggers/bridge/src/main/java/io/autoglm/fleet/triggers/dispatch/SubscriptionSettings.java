@@ -10,8 +10,8 @@ import java.util.Objects;
  * @param maxPending        most events of one Trigger taken from Pulsar and not yet acknowledged
  *                          (waiting for their device's turn, being delivered, retried or dead-lettered); also
  *                          Pulsar's receiver queue. Events in hand are what each young collection copies: 256 (four
- *                          per connection at the default concurrency) keeps every connection busy at a quarter of
- *                          the garbage-collection time of 1000
+ *                          per connection at the default concurrency) keeps every connection busy; with the
+ *                          dispatcher's fixed young generation it took a quarter of the GC pauses of 1000 (BENCHMARKS.md)
  * @param attemptTimeout    limit of one delivery attempt when the Trigger sets no {@code delivery.timeout}
  * @param topicDiscovery    how often the pattern subscription looks for new tenants' topics
  * @param redeliveryDelay   wait before Pulsar redelivers an event whose reply or dead letter could not be written
