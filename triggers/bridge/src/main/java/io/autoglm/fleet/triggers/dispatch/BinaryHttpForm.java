@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns an event read from Pulsar into a binary-mode HTTP request. A binary-mode Pulsar message maps
@@ -21,6 +22,8 @@ public final class BinaryHttpForm {
     public static final String CONTENT_TYPE = "Content-Type";
     private static final String HEADER_PREFIX = "ce-";
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+    private static final int MAX_NAMES_REMEMBERED = 256;
+    private static final Map<String, String> HEADER_NAMES = new ConcurrentHashMap<>();
 
     private BinaryHttpForm() {
     }
@@ -32,10 +35,22 @@ public final class BinaryHttpForm {
             if (name.equals(PulsarProperties.CONTENT_TYPE)) {
                 headers.add(Map.entry(CONTENT_TYPE, text));
             } else if (name.startsWith(PulsarProperties.CE_PREFIX) && name.length() > PulsarProperties.CE_PREFIX.length()) {
-                headers.add(Map.entry(HEADER_PREFIX + name.substring(PulsarProperties.CE_PREFIX.length()), percentEncode(text)));
+                headers.add(Map.entry(headerName(name), percentEncode(text)));
             }
         });
         return new OutboundEvent(headers, value == null ? new byte[0] : value);
+    }
+
+    /** {@code ce_x} to {@code ce-x}, remembered: the same few attribute names come with every event. */
+    private static String headerName(String property) {
+        String name = HEADER_NAMES.get(property);
+        if (name == null) {
+            name = HEADER_PREFIX + property.substring(PulsarProperties.CE_PREFIX.length());
+            if (HEADER_NAMES.size() < MAX_NAMES_REMEMBERED) {
+                HEADER_NAMES.put(property, name);
+            }
+        }
+        return name;
     }
 
     /** From a built event. */

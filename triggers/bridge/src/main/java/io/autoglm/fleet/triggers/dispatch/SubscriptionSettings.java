@@ -8,7 +8,10 @@ import java.util.Objects;
  *
  * @param concurrency       most requests in flight to one Trigger's subscriber at once
  * @param maxPending        most events of one Trigger taken from Pulsar and not yet acknowledged
- *                          (waiting for their device's turn, being delivered, retried or dead-lettered)
+ *                          (waiting for their device's turn, being delivered, retried or dead-lettered); also
+ *                          Pulsar's receiver queue. Events in hand are what each young collection copies: 256 (four
+ *                          per connection at the default concurrency) keeps every connection busy; with the
+ *                          dispatcher's fixed young generation it took a quarter of the GC pauses of 1000 (BENCHMARKS.md)
  * @param attemptTimeout    limit of one delivery attempt when the Trigger sets no {@code delivery.timeout}
  * @param topicDiscovery    how often the pattern subscription looks for new tenants' topics
  * @param redeliveryDelay   wait before Pulsar redelivers an event whose reply or dead letter could not be written
@@ -17,7 +20,7 @@ public record SubscriptionSettings(int concurrency, int maxPending, Duration att
         Duration redeliveryDelay) {
 
     public static final SubscriptionSettings DEFAULTS =
-            new SubscriptionSettings(64, 1000, Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(1));
+            new SubscriptionSettings(64, 256, Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(1));
 
     public SubscriptionSettings {
         if (concurrency < 1 || maxPending < 1) {

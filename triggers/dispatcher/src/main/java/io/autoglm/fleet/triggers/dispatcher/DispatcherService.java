@@ -61,7 +61,7 @@ public class DispatcherService {
         SubscriptionSettings subscription = new SubscriptionSettings(settings.concurrency(), settings.maxPending(),
                 settings.attemptTimeout(), settings.topicDiscovery(), settings.redeliveryDelay());
         dispatcher = Dispatcher.start(client, topics, triggers, Destination.Addresses.clusterLocal(settings.subscribers()),
-                trigger -> new VertxSubscriberClient(vertx, settings.concurrency(), settings.connectTimeout()), ingress, subscription)
+                trigger -> new VertxSubscriberClient(vertx, settings.concurrency(), settings.pipelining(), settings.connectTimeout()), ingress, subscription)
                 .get(settings.attemptTimeout().toMillis() + 60_000, TimeUnit.MILLISECONDS);
         LOG.infof("Dispatching %d Trigger(s) from %s", triggers.size(), settings.triggers());
         if (!settings.statsInterval().isZero()) {

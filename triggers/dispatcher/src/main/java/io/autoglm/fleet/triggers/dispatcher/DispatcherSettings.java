@@ -48,8 +48,19 @@ public interface DispatcherSettings {
     @WithDefault("64")
     int concurrency();
 
-    /** Most events of one Trigger taken from Pulsar and not yet acknowledged. */
-    @WithDefault("1000")
+    /**
+     * Most requests in flight on one connection to a subscriber (HTTP/1.1 pipelining); 1 turns pipelining off.
+     * The {@link #concurrency()} is then spread over {@code concurrency / pipelining} connections. A subscriber
+     * answers one connection's requests in turn, so this suits quick subscribers; keep 1 for slow ones.
+     */
+    @WithDefault("1")
+    int pipelining();
+
+    /**
+     * Most events of one Trigger taken from Pulsar and not yet acknowledged (and the size of Pulsar's receiver
+     * queue). Four per connection keeps the connections busy; more only adds to what each garbage collection copies.
+     */
+    @WithDefault("256")
     int maxPending();
 
     /** Limit of one delivery attempt, for Triggers without {@code delivery.timeout}. */

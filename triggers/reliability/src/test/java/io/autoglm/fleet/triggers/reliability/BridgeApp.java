@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * The built sink or dispatcher application ({@code target/quarkus-app/quarkus-run.jar}) as a process
@@ -122,6 +123,18 @@ final class BridgeApp implements AutoCloseable {
 
     long pid() {
         return Objects.requireNonNull(process, "not started").pid();
+    }
+
+    /** CPU time the process has used so far, in nanoseconds. */
+    long cpuNanos() {
+        return cpuNanos(Objects.requireNonNull(process, "not started").toHandle());
+    }
+
+    /** CPU time a process and its descendants have used so far, in nanoseconds (from {@code /proc}: 10 ms resolution). */
+    static long cpuNanos(ProcessHandle process) {
+        return Stream.concat(Stream.of(process), process.descendants())
+                .mapToLong(handle -> handle.info().totalCpuDuration().map(Duration::toNanos).orElse(0L))
+                .sum();
     }
 
     /** Resident set size in MiB, from {@code /proc/<pid>/status}; -1 where that file does not exist. */

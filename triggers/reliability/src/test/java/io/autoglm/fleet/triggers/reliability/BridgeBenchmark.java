@@ -49,7 +49,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <li>dispatcher throughput: per round, a backlog of heartbeats of a new tenant (100 devices, key-based
  * batching), drained by the dispatcher application (one process for the run, as deployed) delivering
  * over HTTP to a trivial function, then by a raw Key_Shared consumer (receive + acknowledge) on the
- * same topic; a warm-up round first, then medians and their ratio;</li>
+ * same topic, each from a complete backlog (the function holds its requests until the backlog is
+ * written); a warm-up round first, then medians and their ratio, and each process's CPU time per event
+ * during the drains;</li>
  * <li>added latency: events published at a steady rate, read at the same time by the raw consumer and
  * through the dispatcher; p50/p99 from publication to arrival, and the difference;</li>
  * <li>memory: the dispatcher's and the sink's resident set size idle and under load (the sink loaded
@@ -96,21 +98,41 @@ public final class BridgeBenchmark {
             // 1. throughput: round 0 warms both readers up and is not counted
             double[] raw = new double[rounds];
             double[] dispatched = new double[rounds];
+            // CPU per event (microseconds) of each process while it drains: dispatcher, function, broker | raw consumer, broker
+            double[][] cpu = new double[5][rounds];
+            ProcessHandle brokerProcess = broker.process().toHandle();
             for (int round = 0; round <= rounds; round++) {
                 String tenant = "bench-" + round;
                 function.reset();
+                // the function holds its requests while the backlog is written, so that the dispatcher, like the raw
+                // consumer after it, drains a complete backlog with nothing else running
+                function.hold();
                 publish(client, topics, tenant, backlog);
+                long settling = BridgeApp.cpuNanos(brokerProcess);
+                Thread.sleep(3000); // the broker's own work after the writes (journal, index flush) is not the drain's
+                System.out.printf(Locale.ROOT, "broker settling after the writes: %.0f ms CPU in 3 s%n", (BridgeApp.cpuNanos(brokerProcess) - settling) / 1e6);
+                long[] start = {dispatcher.cpuNanos(), function.cpuNanos(), BridgeApp.cpuNanos(brokerProcess)};
+                function.release();
                 long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
                 while (function.arrivals() < backlog && System.nanoTime() < deadline) {
                     Thread.sleep(50);
                 }
+                long[] end = {dispatcher.cpuNanos(), function.cpuNanos(), BridgeApp.cpuNanos(brokerProcess)};
                 double viaDispatcher = function.arrivals() * 1e9 / function.span();
+                long[] rawStart = {BridgeApp.cpuNanos(ProcessHandle.current()), BridgeApp.cpuNanos(brokerProcess)};
                 double viaRaw = rawDrain(client, topics, tenant, "raw-" + round, backlog, null);
+                long[] rawEnd = {BridgeApp.cpuNanos(ProcessHandle.current()), BridgeApp.cpuNanos(brokerProcess)};
                 System.out.printf(Locale.ROOT, "round %d%s: raw %.0f/s, dispatcher %.0f/s (%d delivered)%n", round,
                         round == 0 ? " (warm-up)" : "", viaRaw, viaDispatcher, function.arrivals());
                 if (round > 0) {
                     raw[round - 1] = viaRaw;
                     dispatched[round - 1] = viaDispatcher;
+                    for (int i = 0; i < 3; i++) {
+                        cpu[i][round - 1] = (end[i] - start[i]) / 1e3 / backlog;
+                    }
+                    for (int i = 0; i < 2; i++) {
+                        cpu[3 + i][round - 1] = (rawEnd[i] - rawStart[i]) / 1e3 / backlog;
+                    }
                 }
             }
             double rawMedian = median(raw);
@@ -128,6 +150,8 @@ public final class BridgeBenchmark {
             report.add(String.format(Locale.ROOT, "  ratio of the medians      %8.2f", dispatchedMedian / rawMedian));
             report.add(String.format(Locale.ROOT, "  median of round ratios    %8.2f  %s", median(ratios),
                     Arrays.toString(Arrays.stream(ratios).map(r -> Math.round(r * 100) / 100.0).toArray())));
+            report.add(String.format(Locale.ROOT, "  CPU per event (us, median): dispatcher %.0f, function %.0f, broker %.0f | raw consumer's JVM %.0f, broker %.0f",
+                    median(cpu[0]), median(cpu[1]), median(cpu[2]), median(cpu[3]), median(cpu[4])));
             if (rate == 0) {
                 report.add("(latency, sink and memory skipped: latency rate 0)");
                 dispatcher.close();
