@@ -160,8 +160,12 @@ public final class LocalStack {
                 new FunctionSpec("heartbeat", control.stream().filter(option -> !option.startsWith("-XX:TieredStopAtLevel")).toList(),
                         Map.of(), Map.of(), Duration.ofSeconds(60)),
                 new FunctionSpec("router", control, Map.of(), Map.of(), Duration.ofSeconds(60)),
-                new FunctionSpec("inference", List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"),
-                        Map.of("autoglm.inference.store", repo.resolve("model-store-data").toString()), djl, Duration.ofSeconds(180)));
+                // as the CPU manifest runs it (its AOT cache needs JDK 25 and a training run: not here), CPU provider only,
+                // as the default build ships ONNX Runtime without the GPU providers
+                new FunctionSpec("inference", List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:CompileThresholdScaling=8",
+                        "-XX:+ExitOnOutOfMemoryError"),
+                        Map.of("autoglm.inference.store", repo.resolve("model-store-data").toString(), "autoglm.inference.providers", "cpu"),
+                        djl, Duration.ofSeconds(180)));
         List<StackProcess> started = new ArrayList<>();
         Map<StackProcess, FunctionSpec> starting = new LinkedHashMap<>();
         for (FunctionSpec spec : specs) {
