@@ -1,7 +1,6 @@
 package io.autoglm.fleet.liveness;
 
 import io.autoglm.fleet.events.device.DeviceStatusChanged;
-
 import io.autoglm.fleet.events.device.LivenessStatus;
 
 /**

@@ -104,10 +104,12 @@ final class CompactedTopicView<V> implements AutoCloseable {
                 return CompletableFuture.completedFuture(null); // an empty topic
             }
             Catchup catchup = new Catchup(last);
-            catchups.add(catchup);
-            catchup.settleIfApplied(applied);
+            catchups.add(catchup); // first: a message applied from here on settles it
             if (closed) {
-                catchup.fail(new PulsarClientException.AlreadyClosedException("the view of " + reader.getTopic() + " is closed"));
+                catchup.fail(closedFailure());
+            }
+            if (catchup.settleIfApplied(applied)) {
+                catchups.remove(catchup); // most refreshes find the view caught up: none stays queued on a quiet topic
             }
             return catchup.done;
         });
@@ -115,8 +117,11 @@ final class CompactedTopicView<V> implements AutoCloseable {
 
     CompletableFuture<Void> closeAsync() {
         closed = true;
-        return reader.closeAsync().whenComplete((ok, failure) -> failCatchups(
-                new PulsarClientException.AlreadyClosedException("the view of " + reader.getTopic() + " is closed")));
+        return reader.closeAsync().whenComplete((ok, failure) -> failCatchups(closedFailure()));
+    }
+
+    private PulsarClientException closedFailure() {
+        return new PulsarClientException.AlreadyClosedException("the view of " + reader.getTopic() + " is closed");
     }
 
     @Override
