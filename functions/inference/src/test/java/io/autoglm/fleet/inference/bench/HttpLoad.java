@@ -133,24 +133,9 @@ final class HttpLoad {
                 serverPid < 0 || total == 0 ? Double.NaN : cpu / 1e6 / total, total == 0 ? Double.NaN : clientCpu / 1e6 / total);
     }
 
-    /** User + system CPU time of a process from {@code /proc/<pid>/stat}, in nanoseconds (0 when unknown). */
+    /** CPU time (user + system, every thread) a process has used so far, in nanoseconds; 0 when unknown. */
     static long cpuNanos(long pid) {
-        if (pid < 0) {
-            return 0;
-        }
-        try {
-            return cpuNanos(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat")));
-        } catch (java.io.IOException | RuntimeException e) {
-            return 0;
-        }
-    }
-
-    /** utime + stime of a {@code /proc/<pid>/stat} line (clock ticks of 10 ms), in nanoseconds. */
-    static long cpuNanos(String stat) {
-        // the command name, in parentheses, may hold spaces and parentheses: count fields from the last ')';
-        // state is field 3, utime 14, stime 15
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
+        return ProcessHandle.of(pid).flatMap(process -> process.info().totalCpuDuration()).map(Duration::toNanos).orElse(0L);
     }
 
     /** Posts until the answer is 200; returns how many nanoseconds after {@code since} it came. */

@@ -170,10 +170,10 @@ public final class InferenceBenchmark {
                     + " ms of its CPU per request.");
             // where both sides are CPU-bound on the shared cores, on / off can be no more than this
             HttpLoad.Result off32 = results.get(UNBATCHED + "/32");
+            double offCpu = off32.serverCpuMsPerRequest() + off32.clientCpuMsPerRequest();
+            double onCpu = on32.serverCpuMsPerRequest() + on32.clientCpuMsPerRequest();
             line(String.format(Locale.ROOT, "CPU per request at 32 callers, function + load generator: batching off %.2f ms, on %.2f ms; "
-                            + "off / on = %.2f, the on / off ratio the host allows when both sides are CPU-bound.",
-                    off32.serverCpuMsPerRequest() + off32.clientCpuMsPerRequest(), on32.serverCpuMsPerRequest() + on32.clientCpuMsPerRequest(),
-                    (off32.serverCpuMsPerRequest() + off32.clientCpuMsPerRequest()) / (on32.serverCpuMsPerRequest() + on32.clientCpuMsPerRequest())));
+                            + "off / on = %.2f, the on / off ratio the host allows when both sides are CPU-bound.", offCpu, onCpu, offCpu / onCpu));
             results.forEach((name, r) -> {
                 if (r.statuses().keySet().stream().anyMatch(s -> s != 200)) {
                     line("Non-200 answers in " + name + ": " + r.statuses());
