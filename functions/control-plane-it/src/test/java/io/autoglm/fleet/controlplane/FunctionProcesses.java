@@ -1,7 +1,7 @@
 package io.autoglm.fleet.controlplane;
 
 import io.autoglm.fleet.events.testing.PulsarEndpoints;
-import io.autoglm.fleet.triggers.dispatch.VertxSubscriberClient;
+import io.autoglm.fleet.triggers.dispatch.HttpSubscriberClient;
 import io.vertx.core.Vertx;
 
 import java.nio.file.Path;
@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * The functions as the processes they are deployed as (their packaged Quarkus apps), fed over HTTP by the dispatcher
- * ({@link VertxSubscriberClient}, as in production).
+ * ({@link HttpSubscriberClient}, as in production).
  */
 final class FunctionProcesses extends ControlPlane {
 
@@ -29,7 +29,7 @@ final class FunctionProcesses extends ControlPlane {
         heartbeat = FunctionProcess.start("heartbeat", settings, logs);
         router = FunctionProcess.start("router", settings, logs);
         dispatch(Map.of("registry", registry.url(), "heartbeat", heartbeat.url(), "router", router.url()),
-                trigger -> new VertxSubscriberClient(vertx, DISPATCH.concurrency(), Duration.ofSeconds(2)));
+                trigger -> new HttpSubscriberClient(vertx, DISPATCH.concurrency(), Duration.ofSeconds(2)));
     }
 
     @Override

@@ -15,7 +15,7 @@ import io.autoglm.fleet.events.testing.RealPulsarExtension;
 import io.autoglm.fleet.state.FleetState;
 import io.autoglm.fleet.state.StateTable;
 import io.autoglm.fleet.triggers.dispatch.TriggerSubscription;
-import io.autoglm.fleet.triggers.dispatch.VertxSubscriberClient;
+import io.autoglm.fleet.triggers.dispatch.HttpSubscriberClient;
 import io.autoglm.fleet.triggers.ingress.EventIngress;
 import io.autoglm.fleet.triggers.knative.Trigger;
 import io.autoglm.fleet.triggers.testing.TestNamespaces;
@@ -50,7 +50,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * raw Key_Shared consumer reading the same backlog in the same run: each round publishes a backlog of
  * heartbeats of registered devices, drains it twice with the raw consumer (receive + acknowledge; the better run
  * counts) and once
- * through a {@link TriggerSubscription} of the fleet's heartbeat Trigger ({@link VertxSubscriberClient}, as the
+ * through a {@link TriggerSubscription} of the fleet's heartbeat Trigger ({@link HttpSubscriberClient}, as the
  * dispatcher runs it) into the function (filter, POST, evaluation, deadlines written, acknowledge). The round's
  * Trigger reads the heartbeat topics only, so the deadlines the function writes are not delivered back during it.
  * Everything shares this machine: broker, function, dispatcher and load generator.
@@ -130,7 +130,7 @@ class HeartbeatPipelineBenchmark {
                     Duration ownCpu = ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
                     long started = System.nanoTime();
                     try (TriggerSubscription dispatching = TriggerSubscription.start(client, topics, trigger, heartbeat.url(),
-                            new VertxSubscriberClient(vertx, ControlPlane.DISPATCH.concurrency(), Duration.ofSeconds(2)), ingress,
+                            new HttpSubscriberClient(vertx, ControlPlane.DISPATCH.concurrency(), Duration.ofSeconds(2)), ingress,
                             ControlPlane.DISPATCH).get(60, TimeUnit.SECONDS)) {
                         while ((settled = dispatching.stats().delivered() + dispatching.stats().deadLettered()) < HEARTBEATS) {
                             Thread.sleep(20);

@@ -80,7 +80,7 @@ class DispatcherIT {
         List<Trigger> triggers = new TriggerObjects("it", Optional.empty()).parse(Map.of("triggers.yaml", yaml));
         SubscriptionSettings settings = new SubscriptionSettings(8, 200, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMillis(200));
         Dispatcher dispatcher = Dispatcher.start(client, topics, triggers, Destination.Addresses.clusterLocal(subscribers),
-                trigger -> new VertxSubscriberClient(vertx, settings.concurrency(), Duration.ofSeconds(1)), ingress, settings)
+                trigger -> new HttpSubscriberClient(vertx, settings.concurrency(), Duration.ofSeconds(1)), ingress, settings)
                 .get(30, TimeUnit.SECONDS);
         closing.add(dispatcher);
         return dispatcher;

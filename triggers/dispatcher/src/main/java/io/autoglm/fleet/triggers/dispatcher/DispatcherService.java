@@ -3,7 +3,7 @@ package io.autoglm.fleet.triggers.dispatcher;
 import io.autoglm.fleet.events.pulsar.Topics;
 import io.autoglm.fleet.triggers.dispatch.Dispatcher;
 import io.autoglm.fleet.triggers.dispatch.SubscriptionSettings;
-import io.autoglm.fleet.triggers.dispatch.VertxSubscriberClient;
+import io.autoglm.fleet.triggers.dispatch.HttpSubscriberClient;
 import io.autoglm.fleet.triggers.ingress.EventIngress;
 import io.autoglm.fleet.triggers.knative.Destination;
 import io.autoglm.fleet.triggers.knative.Trigger;
@@ -61,7 +61,7 @@ public class DispatcherService {
         SubscriptionSettings subscription = new SubscriptionSettings(settings.concurrency(), settings.maxPending(),
                 settings.attemptTimeout(), settings.topicDiscovery(), settings.redeliveryDelay());
         dispatcher = Dispatcher.start(client, topics, triggers, Destination.Addresses.clusterLocal(settings.subscribers()),
-                trigger -> new VertxSubscriberClient(vertx, settings.concurrency(), settings.pipelining(), settings.connectTimeout()), ingress, subscription)
+                trigger -> new HttpSubscriberClient(vertx, settings.concurrency(), settings.pipelining(), settings.connectTimeout()), ingress, subscription)
                 .get(settings.attemptTimeout().toMillis() + 60_000, TimeUnit.MILLISECONDS);
         LOG.infof("Dispatching %d Trigger(s) from %s", triggers.size(), settings.triggers());
         if (!settings.statsInterval().isZero()) {

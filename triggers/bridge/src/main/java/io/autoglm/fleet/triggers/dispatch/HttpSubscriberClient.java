@@ -1,0 +1,519 @@
+package io.autoglm.fleet.triggers.dispatch;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.VertxInternal;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@link SubscriberClient} on Netty's HTTP/1.1 response decoder, on the event loops of the application's
+ * Vert.x: each event is one binary-mode POST written straight from its headers into the socket's
+ * buffer, on keep-alive connections, at most {@code concurrency} requests in flight (the rest wait
+ * for a connection), and an attempt fails when no complete answer came {@code timeout} after it was
+ * written. With HTTP/1.1 pipelining ({@code pipelining} > 1) up to that many requests share a
+ * connection, answered in order; a subscriber serves one connection's requests one after the other,
+ * so pipelining suits quick subscribers; a slow one wants one request per connection.
+ *
+ * <p>Why not Vert.x's own HTTP client: per event it leases a connection from a shared pool, builds a
+ * stream, a header map and a chain of futures, and arms a timer; that was most of the dispatcher's
+ * CPU per event. Here each event loop owns its connections (no locks), a request is one buffer, and
+ * one sweep per event loop checks the deadlines of the requests in flight.
+ */
+public final class HttpSubscriberClient implements SubscriberClient {
+
+    /** Largest answer read; a reply event is one event, the sink takes at most 1 MiB. */
+    static final int MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+    private static final long SWEEP_MILLIS = 10;
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    private final Loop[] loops;
+    private final AtomicInteger next = new AtomicInteger();
+    private final Map<URI, Target> targets = new ConcurrentHashMap<>();
+    private final Bootstrap bootstrap;
+    private final int perConnection;
+    private volatile SslContext ssl;
+    private volatile boolean closed;
+
+    public HttpSubscriberClient(Vertx vertx, int concurrency, Duration connectTimeout) {
+        this(vertx, concurrency, 1, connectTimeout);
+    }
+
+    /**
+     * @param concurrency most requests in flight at once
+     * @param pipelining  most requests in flight on one connection; 1: no pipelining
+     */
+    public HttpSubscriberClient(Vertx vertx, int concurrency, int pipelining, Duration connectTimeout) {
+        if (concurrency < 1 || pipelining < 1) {
+            throw new IllegalArgumentException("concurrency and pipelining must be >= 1");
+        }
+        VertxInternal internal = (VertxInternal) vertx;
+        EventLoopGroup group = internal.getEventLoopGroup();
+        ChannelFactory<? extends Channel> channels = internal.transport().channelFactory(false);
+        AddressResolverGroup<?> resolver = internal.nettyAddressResolverGroup();
+        this.perConnection = perConnection(concurrency, pipelining);
+        this.bootstrap = new Bootstrap().group(group).channelFactory(channels).resolver(resolver)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis());
+        int connections = connections(concurrency, pipelining);
+        int count = Math.min(connections, Runtime.getRuntime().availableProcessors());
+        List<EventLoop> eventLoops = new ArrayList<>();
+        group.forEach(executor -> eventLoops.add((EventLoop) executor));
+        this.loops = new Loop[count];
+        for (int i = 0; i < count; i++) {
+            // the connections spread over the loops: connections / count each, the first few one more
+            loops[i] = new Loop(eventLoops.get(i % eventLoops.size()), connections / count + (i < connections % count ? 1 : 0));
+        }
+    }
+
+    /** Requests in flight on one connection: the pipelining limit, never above the concurrency. */
+    static int perConnection(int concurrency, int pipelining) {
+        return Math.min(concurrency, pipelining);
+    }
+
+    /** Connections to open so that connections x requests per connection stays within the concurrency. */
+    static int connections(int concurrency, int pipelining) {
+        return Math.max(1, concurrency / perConnection(concurrency, pipelining));
+    }
+
+    @Override
+    public CompletableFuture<SubscriberResponse> post(URI target, OutboundEvent event, Duration timeout) {
+        CompletableFuture<SubscriberResponse> answer = new CompletableFuture<>();
+        Exchange exchange;
+        try {
+            exchange = new Exchange(target(target), event, timeout.toMillis(), answer);
+        } catch (RuntimeException e) {
+            answer.completeExceptionally(e);
+            return answer;
+        }
+        // a request made on one of our event loops stays there (with its device's next ones): no hand-over
+        for (Loop loop : loops) {
+            if (loop.executor.inEventLoop()) {
+                loop.send(exchange);
+                return answer;
+            }
+        }
+        Loop loop = loops[Math.floorMod(next.getAndIncrement(), loops.length)];
+        try {
+            loop.executor.execute(() -> loop.send(exchange));
+        } catch (RejectedExecutionException e) {
+            exchange.fail(new IOException("the subscriber client is closed (its event loops stopped)", e));
+        }
+        return answer;
+    }
+
+    /** A Trigger has one subscriber: its request head is built once. */
+    private Target target(URI uri) {
+        Target target = targets.get(uri);
+        if (target == null) {
+            target = Target.of(uri);
+            if (targets.size() < 64) {
+                targets.put(uri, target);
+            }
+        }
+        return target;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Loop loop : loops) {
+            try {
+                loop.executor.execute(loop::close);
+            } catch (RejectedExecutionException e) {
+                // the event loops stopped first: their connections went with them
+            }
+        }
+    }
+
+    /** Where requests go: the address to connect to and what every request to it starts with. */
+    private record Target(String key, String host, int port, boolean secure, byte[] requestHead) {
+
+        static Target of(URI uri) {
+            boolean secure = "https".equalsIgnoreCase(uri.getScheme());
+            if (!secure && !"http".equalsIgnoreCase(uri.getScheme())) {
+                throw new IllegalArgumentException("a subscriber is reached over http or https, not " + uri);
+            }
+            if (uri.getHost() == null) {
+                throw new IllegalArgumentException("the subscriber URI " + uri + " names no host");
+            }
+            int port = uri.getPort() > 0 ? uri.getPort() : secure ? 443 : 80;
+            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+            String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+            String host = uri.getHost();
+            String head = "POST " + path + query + " HTTP/1.1\r\nHost: " + host + (uri.getPort() > 0 ? ":" + port : "") + "\r\n";
+            String address = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+            return new Target((secure ? "https://" : "http://") + host + ":" + port, address, port, secure,
+                    head.getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    /** One request and its answer. */
+    private static final class Exchange {
+        final Target target;
+        final OutboundEvent event;
+        final long timeoutMillis;
+        final CompletableFuture<SubscriberResponse> answer;
+        long deadline;
+
+        Exchange(Target target, OutboundEvent event, long timeoutMillis, CompletableFuture<SubscriberResponse> answer) {
+            this.target = target;
+            this.event = event;
+            this.timeoutMillis = timeoutMillis;
+            this.answer = answer;
+            checkHeaders(event);
+        }
+
+        /** The request as HTTP/1.1 bytes. */
+        ByteBuf encode(Channel channel) {
+            byte[] body = event.body();
+            ByteBuf buffer = channel.alloc().buffer(target.requestHead().length + 64 + 48 * event.headers().size() + body.length);
+            buffer.writeBytes(target.requestHead());
+            buffer.writeCharSequence("Content-Length: ", StandardCharsets.US_ASCII);
+            ByteBufUtil.writeAscii(buffer, Integer.toString(body.length));
+            buffer.writeBytes(CRLF);
+            for (Map.Entry<String, String> header : event.headers()) {
+                buffer.writeCharSequence(header.getKey(), StandardCharsets.US_ASCII);
+                buffer.writeByte(':').writeByte(' ');
+                buffer.writeCharSequence(header.getValue(), StandardCharsets.US_ASCII);
+                buffer.writeBytes(CRLF);
+            }
+            buffer.writeBytes(CRLF);
+            buffer.writeBytes(body);
+            return buffer;
+        }
+
+        /** A header that would break the request (a line break, a non-token name) fails this event's attempt, not the connection. */
+        private static void checkHeaders(OutboundEvent event) {
+            for (Map.Entry<String, String> header : event.headers()) {
+                String name = header.getKey();
+                if (name.isEmpty()) {
+                    throw new IllegalArgumentException("an empty header name");
+                }
+                for (int i = 0; i < name.length(); i++) {
+                    char c = name.charAt(i);
+                    if (c <= ' ' || c >= 0x7F || c == ':' || c == '"' || c == '(' || c == ')' || c == ',' || c == '/' || c == ';'
+                            || c == '<' || c == '=' || c == '>' || c == '?' || c == '@' || c == '[' || c == '\\' || c == ']' || c == '{'
+                            || c == '}') {
+                        throw new IllegalArgumentException("header name " + name + " is not an HTTP token");
+                    }
+                }
+                String value = header.getValue();
+                for (int i = 0; i < value.length(); i++) {
+                    char c = value.charAt(i);
+                    if ((c < ' ' && c != '\t') || c >= 0x7F) {
+                        throw new IllegalArgumentException("header " + name + " holds a character HTTP/1.1 cannot carry (code " + (int) c + ")");
+                    }
+                }
+            }
+        }
+
+        void fail(Throwable failure) {
+            answer.completeExceptionally(failure);
+        }
+    }
+
+    /** One event loop's share: its connections to each target, the requests waiting for one, the deadline sweep. */
+    private final class Loop {
+        final EventLoop executor;
+        final int maxConnections;
+        final Map<String, Pool> pools = new HashMap<>();
+        ScheduledFuture<?> sweep;
+
+        Loop(EventLoop executor, int maxConnections) {
+            this.executor = executor;
+            this.maxConnections = maxConnections;
+        }
+
+        void send(Exchange exchange) {
+            if (closed) {
+                exchange.fail(new IOException("the subscriber client is closed"));
+                return;
+            }
+            pools.computeIfAbsent(exchange.target.key(), key -> new Pool(this, exchange.target)).send(exchange);
+        }
+
+        void armSweep() {
+            if (sweep == null) {
+                sweep = executor.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        private void sweep() {
+            long now = System.nanoTime();
+            boolean busy = false;
+            for (Pool pool : pools.values()) {
+                busy |= pool.expire(now);
+            }
+            if (!busy) {
+                sweep.cancel(false);
+                sweep = null;
+            }
+        }
+
+        void close() {
+            for (Pool pool : pools.values()) {
+                pool.close();
+            }
+            pools.clear();
+            if (sweep != null) {
+                sweep.cancel(false);
+                sweep = null;
+            }
+        }
+    }
+
+    /** The connections of one event loop to one target; touched only on that event loop. */
+    private final class Pool {
+        final Loop loop;
+        final Target target;
+        final List<Connection> open = new ArrayList<>();
+        final ArrayDeque<Connection> available = new ArrayDeque<>();
+        final ArrayDeque<Exchange> waiting = new ArrayDeque<>();
+        int connecting;
+
+        Pool(Loop loop, Target target) {
+            this.loop = loop;
+            this.target = target;
+        }
+
+        void send(Exchange exchange) {
+            Connection connection = available.peekFirst();
+            if (connection != null) {
+                connection.write(exchange);
+                if (connection.inFlight.size() >= perConnection) {
+                    available.pollFirst();
+                }
+                return;
+            }
+            waiting.addLast(exchange);
+            if (open.size() + connecting < loop.maxConnections) {
+                connect();
+            }
+        }
+
+        private void connect() {
+            connecting++;
+            bootstrap.clone(loop.executor).handler(new ChannelInitializer<>() {
+                @Override
+                protected void initChannel(Channel channel) throws SSLException {
+                    if (target.secure()) {
+                        channel.pipeline().addLast(new SslHandler(sslEngine(channel, target)));
+                    }
+                    HttpDecoderConfig config = new HttpDecoderConfig().setMaxInitialLineLength(4096).setMaxHeaderSize(16384)
+                            .setMaxChunkSize(65536).setHeadersFactory(DefaultHttpHeadersFactory.headersFactory().withValidation(false));
+                    channel.pipeline().addLast(new HttpResponseDecoder(config), new HttpObjectAggregator(MAX_ANSWER_BYTES),
+                            new Connection(Pool.this, channel));
+                }
+            }).connect(target.host(), target.port()).addListener(done -> {
+                connecting--;
+                if (!done.isSuccess()) {
+                    Throwable cause = done.cause() instanceof ConnectException ? done.cause()
+                            : new ConnectException("cannot connect to " + target.key() + ": " + done.cause());
+                    // one request fails for each attempt; with no connection up at all, every waiting one (a subscriber that is down)
+                    for (Exchange failed = waiting.pollFirst(); failed != null; failed = open.isEmpty() ? waiting.pollFirst() : null) {
+                        failed.fail(cause);
+                    }
+                    more();
+                }
+            });
+        }
+
+        /** A connection is up: it takes what waits. */
+        void opened(Connection connection) {
+            open.add(connection);
+            available.addLast(connection);
+            more();
+        }
+
+        /** A connection can take another request: the next waiting one, or it waits itself. */
+        void ready(Connection connection) {
+            if (connection.inFlight.size() == perConnection - 1) {
+                available.addFirst(connection);
+            }
+            more();
+        }
+
+        void closed(Connection connection) {
+            open.remove(connection);
+            available.remove(connection);
+            more();
+        }
+
+        /** Hands waiting requests to available connections, and opens connections for the rest while allowed. */
+        private void more() {
+            while (!waiting.isEmpty() && !available.isEmpty()) {
+                send(waiting.pollFirst());
+            }
+            int wanted = Math.min(waiting.size(), loop.maxConnections - open.size() - connecting);
+            for (int i = 0; i < wanted; i++) {
+                connect();
+            }
+        }
+
+        /** Fails what is past its deadline; whether anything is still in flight. */
+        boolean expire(long now) {
+            boolean busy = false;
+            for (Connection connection : List.copyOf(open)) {
+                Exchange oldest = connection.inFlight.peekFirst();
+                if (oldest != null && now - oldest.deadline > 0) {
+                    connection.abort(new TimeoutException("no answer within " + Duration.ofMillis(oldest.timeoutMillis)));
+                } else {
+                    busy |= oldest != null;
+                }
+            }
+            return busy;
+        }
+
+        void close() {
+            for (Exchange exchange : waiting) {
+                exchange.fail(new IOException("the subscriber client is closed"));
+            }
+            waiting.clear();
+            for (Connection connection : List.copyOf(open)) {
+                connection.abort(new IOException("the subscriber client is closed"));
+            }
+        }
+
+        private SSLEngine sslEngine(Channel channel, Target target) throws SSLException {
+            SslContext context = ssl;
+            if (context == null) {
+                context = SslContextBuilder.forClient().build();
+                ssl = context;
+            }
+            SSLEngine engine = context.newEngine(channel.alloc(), target.host(), target.port());
+            SSLParameters parameters = engine.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            engine.setSSLParameters(parameters);
+            return engine;
+        }
+    }
+
+    /** One keep-alive connection and the requests written on it, answered in order. */
+    private final class Connection extends SimpleChannelInboundHandler<FullHttpResponse> {
+        final Pool pool;
+        final Channel channel;
+        final ArrayDeque<Exchange> inFlight = new ArrayDeque<>();
+        boolean gone;
+
+        Connection(Pool pool, Channel channel) {
+            this.pool = pool;
+            this.channel = channel;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext context) throws Exception {
+            super.channelActive(context);
+            pool.opened(this);
+        }
+
+        void write(Exchange exchange) {
+            ByteBuf request;
+            try {
+                request = exchange.encode(channel);
+            } catch (RuntimeException e) {
+                exchange.fail(e);
+                return;
+            }
+            exchange.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(exchange.timeoutMillis);
+            inFlight.addLast(exchange);
+            pool.loop.armSweep();
+            channel.writeAndFlush(request, channel.voidPromise());
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext context, FullHttpResponse response) {
+            if (response.decoderResult().isFailure()) {
+                abort(new IOException("the subscriber's answer is not valid HTTP/1.1: " + response.decoderResult().cause()));
+                return;
+            }
+            int status = response.status().code();
+            if (status >= 100 && status < 200) {
+                return; // informational: the answer follows
+            }
+            Exchange exchange = inFlight.pollFirst();
+            if (exchange == null) {
+                abort(new IOException("the subscriber answered a request it was not sent"));
+                return;
+            }
+            List<Map.Entry<String, String>> headers = new ArrayList<>(response.headers().size());
+            for (Iterator<Map.Entry<String, String>> it = response.headers().iteratorAsString(); it.hasNext(); ) {
+                headers.add(it.next());
+            }
+            byte[] body = ByteBufUtil.getBytes(response.content());
+            boolean keepAlive = HttpUtil.isKeepAlive(response);
+            if (keepAlive) {
+                pool.ready(this);
+            } else {
+                abort(new IOException("the subscriber closed the connection"));
+            }
+            // the connection is back in the pool before the dispatcher goes on with this device's next event
+            exchange.answer.complete(new SubscriberResponse(status, headers, body));
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext context) throws Exception {
+            abort(new IOException("the subscriber closed the connection before it answered"));
+            super.channelInactive(context);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+            abort(cause instanceof IOException ? cause : new IOException("the request failed: " + cause, cause));
+        }
+
+        /** Closes the connection; the requests in flight on it fail with {@code failure}. */
+        void abort(Throwable failure) {
+            if (!gone) {
+                gone = true;
+                channel.close();
+                pool.closed(this);
+            }
+            for (Exchange exchange = inFlight.pollFirst(); exchange != null; exchange = inFlight.pollFirst()) {
+                exchange.fail(failure);
+            }
+        }
+    }
+}

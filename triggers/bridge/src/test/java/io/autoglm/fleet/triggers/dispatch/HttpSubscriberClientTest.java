@@ -1,0 +1,234 @@
+package io.autoglm.fleet.triggers.dispatch;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class HttpSubscriberClientTest {
+
+    private final Vertx vertx = Vertx.vertx();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger mostInFlight = new AtomicInteger();
+    private final Queue<HttpServerRequest> held = new ConcurrentLinkedQueue<>();
+    private final Queue<String> arrived = new ConcurrentLinkedQueue<>();
+    private volatile boolean holding = true;
+
+    @AfterEach
+    void close() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void pipeliningSpreadsTheConcurrencyOverFewerConnectionsAndNeverExceedsIt() {
+        assertThat(HttpSubscriberClient.connections(64, 1)).isEqualTo(64);
+        assertThat(HttpSubscriberClient.connections(64, 8)).isEqualTo(8);
+        assertThat(HttpSubscriberClient.perConnection(64, 8)).isEqualTo(8);
+        assertThat(HttpSubscriberClient.connections(10, 4) * HttpSubscriberClient.perConnection(10, 4)).isEqualTo(8);
+        assertThat(HttpSubscriberClient.connections(3, 8)).isEqualTo(1);
+        assertThat(HttpSubscriberClient.perConnection(3, 8)).isEqualTo(3);
+    }
+
+    @Test
+    void withoutPipeliningEachRequestInFlightHasItsOwnConnectionUpToTheConcurrency() throws Exception {
+        deliverWhileTheSubscriberHolds(4, 1, 10, 4);
+    }
+
+    @Test
+    void withPipeliningRequestsShareConnectionsAndEachEventStaysItsOwnRequest() throws Exception {
+        // the server reads a connection's next request once it answered the one before: one per connection at a time
+        deliverWhileTheSubscriberHolds(8, 4, 20, 2);
+    }
+
+    /**
+     * Posts {@code events} while the subscriber holds its answers: it sees exactly {@code connections} connections
+     * and as many requests at once, and once it answers, every event arrives as its own binary-mode request.
+     */
+    private void deliverWhileTheSubscriberHolds(int concurrency, int pipelining, int events, int connectionsExpected) throws Exception {
+        URI subscriber = subscriber();
+        try (HttpSubscriberClient client = new HttpSubscriberClient(vertx, concurrency, pipelining, Duration.ofSeconds(2))) {
+            List<CompletableFuture<SubscriberResponse>> answers = post(client, subscriber, events);
+            awaitHeld(connectionsExpected);
+            Thread.sleep(200); // one more would have arrived by now
+            assertThat(connections).hasValue(connectionsExpected);
+            assertThat(mostInFlight).hasValue(connectionsExpected);
+            release();
+            CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).orTimeout(10, TimeUnit.SECONDS).join();
+            assertThat(answers).allMatch(answer -> answer.join().status() == 202);
+            assertThat(connections).hasValue(connectionsExpected);
+            assertThat(arrived).hasSize(events).doesNotHaveDuplicates().allMatch(line -> line.matches("e\\d+ body-of-e\\d+")
+                    && line.split(" ")[1].equals("body-of-" + line.split(" ")[0]));
+        }
+    }
+
+    @Test
+    void anAnswerKeepsItsStatusHeadersAndBodyChunkedOrNotAndConnectionCloseIsHonoured() throws Exception {
+        HttpServer server = vertx.createHttpServer()
+                .connectionHandler(connection -> connections.incrementAndGet())
+                .requestHandler(request -> request.body().onSuccess(body -> {
+                    boolean chunked = request.getHeader("ce-id").endsWith("1");
+                    request.response().setStatusCode(200).setChunked(chunked)
+                            .putHeader("ce-specversion", "1.0").putHeader("ce-id", "reply-" + request.getHeader("ce-id"))
+                            .putHeader("Connection", "close")
+                            .end("answer to " + body.toString(StandardCharsets.UTF_8));
+                }));
+        server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        URI subscriber = URI.create("http://127.0.0.1:" + server.actualPort() + "/events?x=1");
+        try (HttpSubscriberClient client = new HttpSubscriberClient(vertx, 2, Duration.ofSeconds(2))) {
+            for (int i = 0; i < 4; i++) {
+                SubscriberResponse response = client.post(subscriber, event("e" + i, "body-of-e" + i), Duration.ofSeconds(5))
+                        .get(10, TimeUnit.SECONDS);
+                assertThat(response.status()).isEqualTo(200);
+                assertThat(response.header("CE-ID")).isEqualTo("reply-e" + i);
+                assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("answer to body-of-e" + i);
+            }
+        }
+        assertThat(connections).hasValue(4); // each answer closed its connection
+    }
+
+    @Test
+    void aSubscriberSilentPastTheTimeoutFailsTheAttemptAndTheNextOneGetsAFreshConnection() throws Exception {
+        URI subscriber = subscriber();
+        try (HttpSubscriberClient client = new HttpSubscriberClient(vertx, 1, Duration.ofSeconds(2))) {
+            CompletableFuture<SubscriberResponse> silent = client.post(subscriber, event("e0", "x"), Duration.ofMillis(300));
+            assertThatThrownBy(() -> silent.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(TimeoutException.class)
+                    .hasMessageContaining("no answer within PT0.3S");
+            release();
+            assertThat(client.post(subscriber, event("e1", "y"), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS).status()).isEqualTo(202);
+            assertThat(connections).hasValue(2);
+        }
+    }
+
+    @Test
+    void nobodyListeningFailsWithAConnectException() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        try (HttpSubscriberClient client = new HttpSubscriberClient(vertx, 2, Duration.ofSeconds(2))) {
+            CompletableFuture<SubscriberResponse> answer = client.post(URI.create("http://127.0.0.1:" + port + "/"), event("e0", "x"),
+                    Duration.ofSeconds(5));
+            assertThatThrownBy(() -> answer.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ConnectException.class);
+            assertThat(AttemptOutcome.of(null, answer.handle((r, e) -> e).join(), Duration.ofSeconds(5)))
+                    .isInstanceOfSatisfying(AttemptOutcome.Failed.class, failed -> {
+                        assertThat(failed.retryable()).isTrue();
+                        assertThat(failed.reason()).startsWith("cannot connect");
+                    });
+        }
+    }
+
+    @Test
+    void aConnectionClosedBeforeTheAnswerFailsTheRequestInFlight() throws Exception {
+        HttpServer server = vertx.createHttpServer().requestHandler(request -> request.connection().close());
+        server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        try (HttpSubscriberClient client = new HttpSubscriberClient(vertx, 2, Duration.ofSeconds(2))) {
+            CompletableFuture<SubscriberResponse> answer = client.post(URI.create("http://127.0.0.1:" + server.actualPort() + "/"),
+                    event("e0", "x"), Duration.ofSeconds(5));
+            assertThatThrownBy(() -> answer.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
+    void aHeaderThatWouldBreakTheRequestFailsOnlyItsOwnEvent() throws Exception {
+        holding = false;
+        URI subscriber = subscriber();
+        try (HttpSubscriberClient client = new HttpSubscriberClient(vertx, 1, Duration.ofSeconds(2))) {
+            OutboundEvent smuggling = new OutboundEvent(List.of(Map.entry("ce-id", "e0"), Map.entry("Content-Type", "text/plain\r\nX-Evil: 1")),
+                    new byte[0]);
+            assertThatThrownBy(() -> client.post(subscriber, smuggling, Duration.ofSeconds(5)).join())
+                    .isInstanceOf(CompletionException.class).hasCauseInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("Content-Type");
+            OutboundEvent badName = new OutboundEvent(List.of(Map.entry("ce id", "e0")), new byte[0]);
+            assertThatThrownBy(() -> client.post(subscriber, badName, Duration.ofSeconds(5)).join()).hasCauseInstanceOf(IllegalArgumentException.class);
+            assertThat(client.post(subscriber, event("e1", "fine"), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS).status()).isEqualTo(202);
+            assertThat(arrived).containsExactly("e1 fine");
+        }
+    }
+
+    @Test
+    void anAnswerOverTheLimitFailsTheAttempt() throws Exception {
+        byte[] huge = new byte[HttpSubscriberClient.MAX_ANSWER_BYTES + 1];
+        HttpServer server = vertx.createHttpServer().requestHandler(request -> request.response().setStatusCode(200).end(io.vertx.core.buffer.Buffer.buffer(huge)));
+        server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        try (HttpSubscriberClient client = new HttpSubscriberClient(vertx, 1, Duration.ofSeconds(2))) {
+            CompletableFuture<SubscriberResponse> answer = client.post(URI.create("http://127.0.0.1:" + server.actualPort() + "/"),
+                    event("e0", "x"), Duration.ofSeconds(5));
+            assertThatThrownBy(() -> answer.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IOException.class);
+        }
+    }
+
+    private URI subscriber() throws Exception {
+        HttpServer server = vertx.createHttpServer()
+                .connectionHandler(connection -> connections.incrementAndGet())
+                .requestHandler(request -> request.body().onSuccess(body -> {
+                    arrived.add(request.getHeader("ce-id") + " " + body.toString(StandardCharsets.UTF_8));
+                    mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                    if (holding) {
+                        held.add(request);
+                        if (!holding) { // released meanwhile: release() may have missed this one
+                            release();
+                        }
+                    } else {
+                        answer(request);
+                    }
+                }));
+        server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return URI.create("http://127.0.0.1:" + server.actualPort() + "/");
+    }
+
+    private void answer(HttpServerRequest request) {
+        inFlight.decrementAndGet();
+        request.response().setStatusCode(202).end();
+    }
+
+    private void release() {
+        holding = false;
+        for (HttpServerRequest request = held.poll(); request != null; request = held.poll()) {
+            HttpServerRequest answered = request;
+            vertx.runOnContext(run -> answer(answered));
+        }
+    }
+
+    private static List<CompletableFuture<SubscriberResponse>> post(SubscriberClient client, URI subscriber, int count) {
+        List<CompletableFuture<SubscriberResponse>> answers = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            answers.add(client.post(subscriber, event("e" + i, "body-of-e" + i), Duration.ofSeconds(10)));
+        }
+        return answers;
+    }
+
+    private static OutboundEvent event(String id, String body) {
+        return new OutboundEvent(List.of(Map.entry("ce-specversion", "1.0"), Map.entry("ce-id", id), Map.entry("ce-type", "t"),
+                Map.entry("ce-source", "/s"), Map.entry("Content-Type", "text/plain")), body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void awaitHeld(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (held.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(held).hasSize(count);
+    }
+}
