@@ -48,10 +48,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ol>
  * <li>dispatcher throughput: per round, a backlog of heartbeats of a new tenant (100 devices, key-based
  * batching), drained by the dispatcher application (one process for the run, as deployed) delivering
- * over HTTP to a trivial function, then by a raw Key_Shared consumer (receive + acknowledge) on the
+ * over HTTP to a trivial function, and by a raw Key_Shared consumer (receive + acknowledge) on the
  * same topic, each from a complete backlog (the function holds its requests until the backlog is
- * written); a warm-up round first, then medians and their ratio, and each process's CPU time per event
- * during the drains;</li>
+ * written and the other drain is done), the two taking turns going first; two warm-up rounds first (one
+ * in each order), then medians and their ratio, and each process's CPU time per event during the drains;</li>
  * <li>added latency: events published at a steady rate, read at the same time by the raw consumer and
  * through the dispatcher; p50/p99 from publication to arrival, and the difference;</li>
  * <li>memory: the dispatcher's and the sink's resident set size idle and under load (the sink loaded
@@ -62,6 +62,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class BridgeBenchmark {
 
     private static final int DEVICES = 100;
+    private static final int WARM_UP_ROUNDS = 2;
 
     private BridgeBenchmark() {
     }
@@ -95,13 +96,13 @@ public final class BridgeBenchmark {
             AtomicReference<Double> peak = new AtomicReference<>(0.0);
             Thread sampler = sampler(dispatcher, peak);
 
-            // 1. throughput: round 0 warms both readers up and is not counted
+            // 1. throughput: rounds 0 and 1 warm both readers up (one in each order) and are not counted
             double[] raw = new double[rounds];
             double[] dispatched = new double[rounds];
             // CPU per event (microseconds) of each process while it drains: dispatcher, function, broker | raw consumer, broker
             double[][] cpu = new double[5][rounds];
             ProcessHandle brokerProcess = broker.process().toHandle();
-            for (int round = 0; round <= rounds; round++) {
+            for (int round = 0; round < WARM_UP_ROUNDS + rounds; round++) {
                 String tenant = "bench-" + round;
                 function.reset();
                 // the function holds its requests while the backlog is written, so that the dispatcher, like the raw
@@ -110,7 +111,20 @@ public final class BridgeBenchmark {
                 publish(client, topics, tenant, backlog);
                 long settling = BridgeApp.cpuNanos(brokerProcess);
                 Thread.sleep(3000); // the broker's own work after the writes (journal, index flush) is not the drain's
-                System.out.printf(Locale.ROOT, "broker settling after the writes: %.0f ms CPU in 3 s%n", (BridgeApp.cpuNanos(brokerProcess) - settling) / 1e6);
+                long settled = BridgeApp.cpuNanos(brokerProcess);
+                Thread.sleep(1000);
+                System.out.printf(Locale.ROOT, "broker after the writes: %.0f ms CPU in 3 s, then %.0f ms in the next second%n",
+                        (settled - settling) / 1e6, (BridgeApp.cpuNanos(brokerProcess) - settled) / 1e6);
+                // the two drains take turns going first, so that neither always meets the broker as the writes left it
+                boolean rawFirst = round % 2 == 1;
+                long[] rawStart = new long[2];
+                long[] rawEnd = new long[2];
+                double viaRaw = 0;
+                if (rawFirst) {
+                    rawStart = new long[] {BridgeApp.cpuNanos(ProcessHandle.current()), BridgeApp.cpuNanos(brokerProcess)};
+                    viaRaw = rawDrain(client, topics, tenant, "raw-" + round, backlog, null);
+                    rawEnd = new long[] {BridgeApp.cpuNanos(ProcessHandle.current()), BridgeApp.cpuNanos(brokerProcess)};
+                }
                 long[] start = {dispatcher.cpuNanos(), function.cpuNanos(), BridgeApp.cpuNanos(brokerProcess)};
                 function.release();
                 long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
@@ -119,27 +133,30 @@ public final class BridgeBenchmark {
                 }
                 long[] end = {dispatcher.cpuNanos(), function.cpuNanos(), BridgeApp.cpuNanos(brokerProcess)};
                 double viaDispatcher = function.arrivals() * 1e9 / function.span();
-                long[] rawStart = {BridgeApp.cpuNanos(ProcessHandle.current()), BridgeApp.cpuNanos(brokerProcess)};
-                double viaRaw = rawDrain(client, topics, tenant, "raw-" + round, backlog, null);
-                long[] rawEnd = {BridgeApp.cpuNanos(ProcessHandle.current()), BridgeApp.cpuNanos(brokerProcess)};
-                System.out.printf(Locale.ROOT, "round %d%s: raw %.0f/s, dispatcher %.0f/s (%d delivered)%n", round,
-                        round == 0 ? " (warm-up)" : "", viaRaw, viaDispatcher, function.arrivals());
-                if (round > 0) {
-                    raw[round - 1] = viaRaw;
-                    dispatched[round - 1] = viaDispatcher;
+                if (!rawFirst) {
+                    rawStart = new long[] {BridgeApp.cpuNanos(ProcessHandle.current()), BridgeApp.cpuNanos(brokerProcess)};
+                    viaRaw = rawDrain(client, topics, tenant, "raw-" + round, backlog, null);
+                    rawEnd = new long[] {BridgeApp.cpuNanos(ProcessHandle.current()), BridgeApp.cpuNanos(brokerProcess)};
+                }
+                System.out.printf(Locale.ROOT, "round %d%s: raw %.0f/s, dispatcher %.0f/s (%d delivered; %s first)%n", round,
+                        round < WARM_UP_ROUNDS ? " (warm-up)" : "", viaRaw, viaDispatcher, function.arrivals(), rawFirst ? "raw" : "dispatcher");
+                if (round >= WARM_UP_ROUNDS) {
+                    int counted = round - WARM_UP_ROUNDS;
+                    raw[counted] = viaRaw;
+                    dispatched[counted] = viaDispatcher;
                     for (int i = 0; i < 3; i++) {
-                        cpu[i][round - 1] = (end[i] - start[i]) / 1e3 / backlog;
+                        cpu[i][counted] = (end[i] - start[i]) / 1e3 / backlog;
                     }
                     for (int i = 0; i < 2; i++) {
-                        cpu[3 + i][round - 1] = (rawEnd[i] - rawStart[i]) / 1e3 / backlog;
+                        cpu[3 + i][counted] = (rawEnd[i] - rawStart[i]) / 1e3 / backlog;
                     }
                 }
             }
             double rawMedian = median(raw);
             double dispatchedMedian = median(dispatched);
             report.add("");
-            report.add(String.format(Locale.ROOT, "Throughput, backlog of %,d events of %d devices per round, %d rounds after a warm-up (median):",
-                    backlog, DEVICES, rounds));
+            report.add(String.format(Locale.ROOT, "Throughput, backlog of %,d events of %d devices per round, %d rounds after %d warm-up rounds (median):",
+                    backlog, DEVICES, rounds, WARM_UP_ROUNDS));
             report.add(String.format(Locale.ROOT, "  raw Key_Shared consumer   %,8.0f events/s  %s", rawMedian, Arrays.toString(rounded(raw))));
             report.add(String.format(Locale.ROOT, "  dispatcher -> HTTP        %,8.0f events/s  %s", dispatchedMedian, Arrays.toString(rounded(dispatched))));
             double[] ratios = new double[rounds];
