@@ -8,8 +8,8 @@ import java.util.logging.Logger;
 
 /**
  * Loads the native parts the first model load needs (DJL's ONNX Runtime engine with its native
- * library, the Hugging Face tokenizers library) ahead of time, on a background thread, so that a
- * cold start overlaps them with the server's own start-up. Idempotent; failures are left for the
+ * library, the Hugging Face tokenizers library) ahead of time, on a background thread of the entry
+ * point, so that a cold start overlaps them with the server's own start-up. Idempotent; failures are left for the
  * model load to report.
  */
 public final class NativeEngines {
@@ -19,16 +19,11 @@ public final class NativeEngines {
     private NativeEngines() {
     }
 
-    public static void warmUpInBackground() {
+    /** Loads them on the calling thread. */
+    public static void warmUp() {
         // the same offline settings the loader applies, before DJL reads them
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("OPT_OUT_TRACKING", "true");
-        Thread thread = new Thread(NativeEngines::warmUp, "native-engine-warm-up");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    static void warmUp() {
         try {
             Engine.getEngine("OnnxRuntime");
             LibUtils.checkStatus();
