@@ -2,6 +2,8 @@ package io.autoglm.fleet.inference;
 
 import io.autoglm.fleet.inference.engine.ExecutionProvider;
 import io.autoglm.fleet.inference.serving.ColdStart;
+import io.autoglm.fleet.inference.serving.HeadStart;
+import io.autoglm.fleet.inference.serving.InferenceObserver;
 import io.autoglm.fleet.inference.serving.InferenceService;
 import io.autoglm.fleet.inference.serving.ModelLoader;
 import io.autoglm.fleet.inference.serving.ServedModels;
@@ -17,13 +19,14 @@ import org.jboss.logging.Logger;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Builds the inference tier from configuration and runs its background work: the first load starts
- * at process start on its own thread (the HTTP server opens meanwhile; readiness stays DOWN until the
+ * at process start on its own thread (taking what the entry point's {@link ModelHeadStart} loaded, when it read the same settings) (the HTTP server opens meanwhile; readiness stays DOWN until the
  * models are warm), swaps run one at a time on the same thread, and the store is re-read
  * periodically for promotions whose event was missed.
  */
@@ -38,10 +41,27 @@ public class InferenceWiring {
         return t;
     });
 
+    /** Closed after the first load: whatever the head start loaded and the served models did not take. */
+    private volatile HeadStart<?> headStart;
+
     @Produces
     @Singleton
     ModelStore store(InferenceSettings settings) {
+        return openStore(settings);
+    }
+
+    static ModelStore openStore(InferenceSettings settings) {
         return ModelStore.open(settings.store(), Path.of(settings.cacheDir()), null);
+    }
+
+    static List<ModelRef> refs(InferenceSettings settings) {
+        return settings.models().stream().map(ModelRef::parse).toList();
+    }
+
+    static ModelLoader loader(InferenceSettings settings, ModelStore store, InferenceObserver observer) {
+        List<ExecutionProvider> providers = settings.providers().stream().map(ExecutionProvider::of).toList();
+        return new ModelLoader(store, new ModelLoader.Settings(providers, settings.intraOpThreads(), settings.workers(), settings.cpuArena()),
+                observer);
     }
 
     @Produces
@@ -53,11 +73,16 @@ public class InferenceWiring {
     @Produces
     @Singleton
     ServedModels servedModels(InferenceSettings settings, ModelStore store, InferenceMetrics metrics) {
-        List<ExecutionProvider> providers = settings.providers().stream().map(ExecutionProvider::of).toList();
-        ModelLoader loader = new ModelLoader(store, new ModelLoader.Settings(providers, settings.intraOpThreads(), settings.workers(),
-                settings.cpuArena()), metrics);
-        List<ModelRef> refs = settings.models().stream().map(ModelRef::parse).toList();
-        return new ServedModels(refs, store::resolve, loader::load, metrics, settings.coldStartWait());
+        ModelLoader loader = loader(settings, store, metrics);
+        ServedModels.Loader load = loader::load;
+        Optional<HeadStart<ModelHeadStart.LoadSettings>> begun = ModelHeadStart.take();
+        if (begun.isPresent()) {
+            HeadStart<ModelHeadStart.LoadSettings> ahead = begun.get();
+            headStart = ahead;
+            ModelHeadStart.LoadSettings mine = ModelHeadStart.LoadSettings.of(settings);
+            load = (name, version) -> ahead.take(mine, name, version, metrics).orElseGet(() -> loader.load(name, version));
+        }
+        return new ServedModels(refs(settings), store::resolve, load, metrics, settings.coldStartWait());
     }
 
     @Produces
@@ -71,6 +96,10 @@ public class InferenceWiring {
             models.refreshAll();
             if (models.ready()) {
                 coldStart.ready();
+            }
+            HeadStart<?> ahead = headStart;
+            if (ahead != null) {
+                ahead.close();
             }
         });
         long poll = settings.storePollInterval().toMillis();
