@@ -16,7 +16,6 @@ import io.autoglm.fleet.events.pulsar.Topics;
 import io.cloudevents.CloudEvent;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
-import org.apache.pulsar.client.api.MessageListener;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.RegexSubscriptionMode;
@@ -26,6 +25,7 @@ import org.apache.pulsar.client.api.SubscriptionType;
 
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -45,31 +45,52 @@ final class BusObserver implements AutoCloseable {
     record Registration(String requestId, String deviceId) {
     }
 
-    private static final Duration DRAIN_BEFORE_CLOSE = Duration.ofMillis(300);
+    private static final System.Logger LOG = System.getLogger(BusObserver.class.getName());
+    private static final Duration POLL = Duration.ofMillis(100);
 
     private final FleetStatus status;
     private final Queue<Registration> registrations = new ConcurrentLinkedQueue<>();
     private final Consumer<byte[]> events;
     private final Consumer<byte[]> deadLetters;
+    private final List<Thread> readers;
+    private volatile boolean running = true;
 
     BusObserver(PulsarClient client, Topics topics, FleetStatus status) throws PulsarClientException {
         this.status = Objects.requireNonNull(status);
-        MessageListener<byte[]> onEvent = (consumer, message) -> {
-            observe(message);
-            consumer.acknowledgeAsync(message);
-        };
-        MessageListener<byte[]> onDeadLetter = (consumer, message) -> {
-            deadLetter(message);
-            consumer.acknowledgeAsync(message);
-        };
         this.events = client.newConsumer(Schema.BYTES).topicsPattern(topics.allTenants(EnumSet.allOf(EventFamily.class)))
                 .subscriptionTopicsMode(RegexSubscriptionMode.PersistentOnly).patternAutoDiscoveryPeriod(1, TimeUnit.SECONDS)
                 .subscriptionName("fleet-simulator").subscriptionType(SubscriptionType.Shared)
-                .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).messageListener(onEvent).subscribe();
+                .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe();
         this.deadLetters = client.newConsumer(Schema.BYTES).topicsPattern(topics.deadLettersOfAllTenants())
                 .subscriptionTopicsMode(RegexSubscriptionMode.PersistentOnly).patternAutoDiscoveryPeriod(1, TimeUnit.SECONDS)
                 .subscriptionName("fleet-simulator").subscriptionType(SubscriptionType.Shared)
-                .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).messageListener(onDeadLetter).subscribe();
+                .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe();
+        this.readers = List.of(reader("bus-observer-events", events, this::observe), reader("bus-observer-dead-letters", deadLetters, this::deadLetter));
+    }
+
+    /**
+     * Reads on a thread of its own rather than through a message listener: a pattern consumer's listener can
+     * still be handed messages after the consumer closed, and then fails inside the Pulsar client (4.0.8).
+     */
+    private Thread reader(String name, Consumer<byte[]> consumer, java.util.function.Consumer<Message<byte[]>> handler) {
+        Thread thread = new Thread(() -> {
+            while (running) {
+                try {
+                    Message<byte[]> message = consumer.receive((int) POLL.toMillis(), TimeUnit.MILLISECONDS);
+                    if (message != null) {
+                        handler.accept(message);
+                        consumer.acknowledgeAsync(message);
+                    }
+                } catch (PulsarClientException e) {
+                    return; // closed (or the client is): the simulator is stopping
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, name + ": an event could not be taken into the status: " + e);
+                }
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
     }
 
     /** Registrations answered since the last call. */
@@ -130,14 +151,14 @@ final class BusObserver implements AutoCloseable {
 
     @Override
     public void close() {
-        // stop the deliveries and let the listener finish what the consumers already hold before closing them: a
-        // pattern consumer's listener run after its close fails inside the Pulsar client (4.0.8) with a stack trace
-        events.pause();
-        deadLetters.pause();
-        try {
-            Thread.sleep(DRAIN_BEFORE_CLOSE.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        // the readers stop first, so nothing reads from a closed consumer
+        running = false;
+        for (Thread reader : readers) {
+            try {
+                reader.join(POLL.toMillis() * 10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         CompletableFuture.allOf(events.closeAsync(), deadLetters.closeAsync())
                 .completeOnTimeout(null, 5, TimeUnit.SECONDS).exceptionally(e -> null).join();
