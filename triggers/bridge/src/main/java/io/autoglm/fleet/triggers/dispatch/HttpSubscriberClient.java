@@ -67,6 +67,7 @@ public final class HttpSubscriberClient implements SubscriberClient {
     static final int MAX_ANSWER_BYTES = 4 * 1024 * 1024;
     private static final long SWEEP_MILLIS = 10;
     private static final byte[] CRLF = {'\r', '\n'};
+    private static final AtomicInteger FIRST_LOOP = new AtomicInteger();
 
     private final Loop[] loops;
     private final AtomicInteger next = new AtomicInteger();
@@ -98,13 +99,16 @@ public final class HttpSubscriberClient implements SubscriberClient {
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis());
         int connections = connections(concurrency, pipelining);
-        int count = Math.min(connections, Runtime.getRuntime().availableProcessors());
         List<EventLoop> eventLoops = new ArrayList<>();
         group.forEach(executor -> eventLoops.add((EventLoop) executor));
+        int count = Math.min(Math.min(connections, Runtime.getRuntime().availableProcessors()), eventLoops.size());
+        // each client (one per Trigger) starts on the loop after the previous client's, so Triggers spread over the loops
+        int first = FIRST_LOOP.getAndAdd(count);
         this.loops = new Loop[count];
         for (int i = 0; i < count; i++) {
             // the connections spread over the loops: connections / count each, the first few one more
-            loops[i] = new Loop(eventLoops.get(i % eventLoops.size()), connections / count + (i < connections % count ? 1 : 0));
+            loops[i] = new Loop(eventLoops.get(Math.floorMod(first + i, eventLoops.size())),
+                    connections / count + (i < connections % count ? 1 : 0));
         }
     }
 
