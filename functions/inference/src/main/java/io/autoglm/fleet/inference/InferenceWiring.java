@@ -26,9 +26,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Builds the inference tier from configuration and runs its background work: the first load starts
- * at process start on its own thread (taking what the entry point's {@link ModelHeadStart} loaded, when it read the same settings) (the HTTP server opens meanwhile; readiness stays DOWN until the
- * models are warm), swaps run one at a time on the same thread, and the store is re-read
- * periodically for promotions whose event was missed.
+ * at process start on its own thread, taking what the entry point's {@link ModelHeadStart} loaded when
+ * it read the same settings (the HTTP server opens meanwhile; readiness stays DOWN until the models
+ * are warm); swaps run one at a time on the same thread, and the store is re-read periodically for
+ * promotions whose event was missed.
  */
 @Singleton
 public class InferenceWiring {

@@ -3,7 +3,6 @@ package io.autoglm.fleet.inference.serving;
 import io.autoglm.fleet.inference.engine.ExecutionProvider;
 import io.autoglm.fleet.modelstore.ModelRef;
 
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -37,7 +37,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -172,7 +171,7 @@ public final class HttpSubscriberClient implements SubscriberClient {
         }
     }
 
-    /** Where requests go: the address to connect to and what every request to it starts with. */
+    /** Where requests go: the address to connect to and what every request to it starts with (up to the body's length). */
     private record Target(String key, String host, int port, boolean secure, byte[] requestHead) {
 
         static Target of(URI uri) {
@@ -187,7 +186,9 @@ public final class HttpSubscriberClient implements SubscriberClient {
             String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
             String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
             String host = uri.getHost();
-            String head = "POST " + path + query + " HTTP/1.1\r\nHost: " + host + (uri.getPort() > 0 ? ":" + port : "") + "\r\n";
+            // the request line, Host, and the start of Content-Length, whose value is the event's
+            String head = "POST " + path + query + " HTTP/1.1\r\nHost: " + host + (uri.getPort() > 0 ? ":" + port : "")
+                    + "\r\nContent-Length: ";
             String address = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
             return new Target((secure ? "https://" : "http://") + host + ":" + port, address, port, secure,
                     head.getBytes(StandardCharsets.US_ASCII));
@@ -215,7 +216,6 @@ public final class HttpSubscriberClient implements SubscriberClient {
             byte[] body = event.body();
             ByteBuf buffer = channel.alloc().buffer(target.requestHead().length + 64 + 48 * event.headers().size() + body.length);
             buffer.writeBytes(target.requestHead());
-            buffer.writeCharSequence("Content-Length: ", StandardCharsets.US_ASCII);
             ByteBufUtil.writeAscii(buffer, Integer.toString(body.length));
             buffer.writeBytes(CRLF);
             for (Map.Entry<String, String> header : event.headers()) {
@@ -365,8 +365,12 @@ public final class HttpSubscriberClient implements SubscriberClient {
             });
         }
 
-        /** A connection is up: it takes what waits. */
+        /** A connection is up: it takes what waits (or, when the client closed meanwhile, it goes). */
         void opened(Connection connection) {
+            if (closed) {
+                connection.abort(new IOException("the subscriber client is closed"));
+                return;
+            }
             open.add(connection);
             available.addLast(connection);
             more();
@@ -482,10 +486,7 @@ public final class HttpSubscriberClient implements SubscriberClient {
                 abort(new IOException("the subscriber answered a request it was not sent"));
                 return;
             }
-            List<Map.Entry<String, String>> headers = new ArrayList<>(response.headers().size());
-            for (Iterator<Map.Entry<String, String>> it = response.headers().iteratorAsString(); it.hasNext(); ) {
-                headers.add(it.next());
-            }
+            List<Map.Entry<String, String>> headers = response.headers().entries();
             byte[] body = ByteBufUtil.getBytes(response.content());
             boolean keepAlive = HttpUtil.isKeepAlive(response);
             if (keepAlive) {

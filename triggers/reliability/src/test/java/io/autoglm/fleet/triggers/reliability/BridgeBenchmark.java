@@ -105,8 +105,8 @@ public final class BridgeBenchmark {
             for (int round = 0; round < WARM_UP_ROUNDS + rounds; round++) {
                 String tenant = "bench-" + round;
                 function.reset();
-                // the function holds its requests while the backlog is written, so that the dispatcher, like the raw
-                // consumer after it, drains a complete backlog with nothing else running
+                // the function holds its requests while the backlog is written (and while the raw consumer drains, when
+                // it goes first), so that the dispatcher, like the raw consumer, drains a complete backlog with nothing else running
                 function.hold();
                 publish(client, topics, tenant, backlog);
                 long settling = BridgeApp.cpuNanos(brokerProcess);
@@ -117,14 +117,8 @@ public final class BridgeBenchmark {
                         (settled - settling) / 1e6, (BridgeApp.cpuNanos(brokerProcess) - settled) / 1e6);
                 // the two drains take turns going first, so that neither always meets the broker as the writes left it
                 boolean rawFirst = round % 2 == 1;
-                long[] rawStart = new long[2];
-                long[] rawEnd = new long[2];
-                double viaRaw = 0;
-                if (rawFirst) {
-                    rawStart = new long[] {BridgeApp.cpuNanos(ProcessHandle.current()), BridgeApp.cpuNanos(brokerProcess)};
-                    viaRaw = rawDrain(client, topics, tenant, "raw-" + round, backlog, null);
-                    rawEnd = new long[] {BridgeApp.cpuNanos(ProcessHandle.current()), BridgeApp.cpuNanos(brokerProcess)};
-                }
+                String rawSubscription = "raw-" + round;
+                RawDrain viaRaw = rawFirst ? RawDrain.of(client, topics, tenant, rawSubscription, backlog, brokerProcess) : null;
                 long[] start = {dispatcher.cpuNanos(), function.cpuNanos(), BridgeApp.cpuNanos(brokerProcess)};
                 function.release();
                 long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
@@ -134,22 +128,19 @@ public final class BridgeBenchmark {
                 long[] end = {dispatcher.cpuNanos(), function.cpuNanos(), BridgeApp.cpuNanos(brokerProcess)};
                 double viaDispatcher = function.arrivals() * 1e9 / function.span();
                 if (!rawFirst) {
-                    rawStart = new long[] {BridgeApp.cpuNanos(ProcessHandle.current()), BridgeApp.cpuNanos(brokerProcess)};
-                    viaRaw = rawDrain(client, topics, tenant, "raw-" + round, backlog, null);
-                    rawEnd = new long[] {BridgeApp.cpuNanos(ProcessHandle.current()), BridgeApp.cpuNanos(brokerProcess)};
+                    viaRaw = RawDrain.of(client, topics, tenant, rawSubscription, backlog, brokerProcess);
                 }
                 System.out.printf(Locale.ROOT, "round %d%s: raw %.0f/s, dispatcher %.0f/s (%d delivered; %s first)%n", round,
-                        round < WARM_UP_ROUNDS ? " (warm-up)" : "", viaRaw, viaDispatcher, function.arrivals(), rawFirst ? "raw" : "dispatcher");
+                        round < WARM_UP_ROUNDS ? " (warm-up)" : "", viaRaw.rate(), viaDispatcher, function.arrivals(), rawFirst ? "raw" : "dispatcher");
                 if (round >= WARM_UP_ROUNDS) {
                     int counted = round - WARM_UP_ROUNDS;
-                    raw[counted] = viaRaw;
+                    raw[counted] = viaRaw.rate();
                     dispatched[counted] = viaDispatcher;
                     for (int i = 0; i < 3; i++) {
                         cpu[i][counted] = (end[i] - start[i]) / 1e3 / backlog;
                     }
-                    for (int i = 0; i < 2; i++) {
-                        cpu[3 + i][counted] = (rawEnd[i] - rawStart[i]) / 1e3 / backlog;
-                    }
+                    cpu[3][counted] = viaRaw.jvmMicrosPerEvent();
+                    cpu[4][counted] = viaRaw.brokerMicrosPerEvent();
                 }
             }
             double rawMedian = median(raw);
@@ -276,6 +267,19 @@ public final class BridgeBenchmark {
                 }
                 publisher.publish(FleetEvents.heartbeat(tenant, "dev-" + (i % DEVICES), 1_000_000 + i));
             }
+        }
+    }
+
+    /** A raw drain of a round's backlog: events per second, and the CPU per event of this JVM and of the broker meanwhile. */
+    private record RawDrain(double rate, double jvmMicrosPerEvent, double brokerMicrosPerEvent) {
+
+        static RawDrain of(PulsarClient client, Topics topics, String tenant, String subscription, int backlog, ProcessHandle broker)
+                throws Exception {
+            long jvm = BridgeApp.cpuNanos(ProcessHandle.current());
+            long brokerCpu = BridgeApp.cpuNanos(broker);
+            double rate = rawDrain(client, topics, tenant, subscription, backlog, null);
+            return new RawDrain(rate, (BridgeApp.cpuNanos(ProcessHandle.current()) - jvm) / 1e3 / backlog,
+                    (BridgeApp.cpuNanos(broker) - brokerCpu) / 1e3 / backlog);
         }
     }
 
