@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -51,9 +52,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Vert.x: each event is one binary-mode POST written straight from its headers into the socket's
  * buffer, on keep-alive connections, at most {@code concurrency} requests in flight (the rest wait
  * for a connection), and an attempt fails when no complete answer came {@code timeout} after it was
- * written. With HTTP/1.1 pipelining ({@code pipelining} > 1) up to that many requests share a
- * connection, answered in order; a subscriber serves one connection's requests one after the other,
- * so pipelining suits quick subscribers; a slow one wants one request per connection.
+ * written.
+ *
+ * <h2>Pipelining, while the subscriber is quick</h2>
+ * A subscriber serves one connection's requests one after the other. To a slow one (inference: tens of
+ * milliseconds an answer, dynamic batching that wants requests side by side) each request in flight has
+ * its own connection, so it sees the whole concurrency. A quick one (answers within {@link #QUICK}
+ * lately) gets up to {@code pipelining} requests on a connection (HTTP/1.1 pipelining) before another
+ * connection is used: the requests written while answers are read go out in one write, and the
+ * subscriber reads several in one go and answers them in one write, which roughly halves the system
+ * calls per event on both sides. Each event is still its own request, and the concurrency bound is the
+ * same; when the answers slow down (over twice {@link #QUICK}, averaged over the last few), requests
+ * go to idle connections again.
  *
  * <p>Why not Vert.x's own HTTP client: per event it leases a connection from a shared pool, builds a
  * stream, a header map and a chain of futures, and arms a timer; that was most of the dispatcher's
@@ -64,6 +74,11 @@ public final class HttpSubscriberClient implements SubscriberClient {
 
     /** Largest answer read; a reply event is one event, the sink takes at most 1 MiB. */
     static final int MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+    /** Most requests on one connection to a quick subscriber, unless told otherwise. */
+    public static final int PIPELINING = 8;
+    /** A subscriber whose answers took less than this lately (on average) is quick: it gets pipelined requests. */
+    static final Duration QUICK = Duration.ofMillis(5);
+    private static final long QUICK_NANOS = QUICK.toNanos();
     private static final long SWEEP_MILLIS = 10;
     private static final byte[] CRLF = {'\r', '\n'};
     private static final AtomicInteger FIRST_LOOP = new AtomicInteger();
@@ -72,17 +87,18 @@ public final class HttpSubscriberClient implements SubscriberClient {
     private final AtomicInteger next = new AtomicInteger();
     private final Map<URI, Target> targets = new ConcurrentHashMap<>();
     private final Bootstrap bootstrap;
-    private final int perConnection;
+    private final int pipelining;
     private volatile SslContext ssl;
     private volatile boolean closed;
 
+    /** With pipelining to quick subscribers ({@link #PIPELINING} requests per connection at most). */
     public HttpSubscriberClient(Vertx vertx, int concurrency, Duration connectTimeout) {
-        this(vertx, concurrency, 1, connectTimeout);
+        this(vertx, concurrency, PIPELINING, connectTimeout);
     }
 
     /**
      * @param concurrency most requests in flight at once
-     * @param pipelining  most requests in flight on one connection; 1: no pipelining
+     * @param pipelining  most requests in flight on one connection to a quick subscriber; 1: no pipelining
      */
     public HttpSubscriberClient(Vertx vertx, int concurrency, int pipelining, Duration connectTimeout) {
         if (concurrency < 1 || pipelining < 1) {
@@ -92,33 +108,22 @@ public final class HttpSubscriberClient implements SubscriberClient {
         EventLoopGroup group = internal.getEventLoopGroup();
         ChannelFactory<? extends Channel> channels = internal.transport().channelFactory(false);
         AddressResolverGroup<?> resolver = internal.nettyAddressResolverGroup();
-        this.perConnection = perConnection(concurrency, pipelining);
+        this.pipelining = pipelining;
         this.bootstrap = new Bootstrap().group(group).channelFactory(channels).resolver(resolver)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis());
-        int connections = connections(concurrency, pipelining);
         List<EventLoop> eventLoops = new ArrayList<>();
         group.forEach(executor -> eventLoops.add((EventLoop) executor));
-        int count = Math.min(Math.min(connections, Runtime.getRuntime().availableProcessors()), eventLoops.size());
+        int count = Math.min(Math.min(concurrency, Runtime.getRuntime().availableProcessors()), eventLoops.size());
         // each client (one per Trigger) starts on the loop after the previous client's, so Triggers spread over the loops
         int first = FIRST_LOOP.getAndAdd(count);
         this.loops = new Loop[count];
         for (int i = 0; i < count; i++) {
-            // the connections spread over the loops: connections / count each, the first few one more
+            // the concurrency spreads over the loops: concurrency / count each, the first few one more
             loops[i] = new Loop(eventLoops.get(Math.floorMod(first + i, eventLoops.size())),
-                    connections / count + (i < connections % count ? 1 : 0));
+                    concurrency / count + (i < concurrency % count ? 1 : 0));
         }
-    }
-
-    /** Requests in flight on one connection: the pipelining limit, never above the concurrency. */
-    static int perConnection(int concurrency, int pipelining) {
-        return Math.min(concurrency, pipelining);
-    }
-
-    /** Connections to open so that connections x requests per connection stays within the concurrency. */
-    static int connections(int concurrency, int pipelining) {
-        return Math.max(1, concurrency / perConnection(concurrency, pipelining));
     }
 
     @Override
@@ -201,6 +206,7 @@ public final class HttpSubscriberClient implements SubscriberClient {
         final OutboundEvent event;
         final long timeoutMillis;
         final CompletableFuture<SubscriberResponse> answer;
+        long written;
         long deadline;
 
         Exchange(Target target, OutboundEvent event, long timeoutMillis, CompletableFuture<SubscriberResponse> answer) {
@@ -262,13 +268,14 @@ public final class HttpSubscriberClient implements SubscriberClient {
     /** One event loop's share: its connections to each target, the requests waiting for one, the deadline sweep. */
     private final class Loop {
         final EventLoop executor;
-        final int maxConnections;
+        /** Most requests in flight from this loop to one target, and so most connections to it. */
+        final int share;
         final Map<String, Pool> pools = new HashMap<>();
         ScheduledFuture<?> sweep;
 
-        Loop(EventLoop executor, int maxConnections) {
+        Loop(EventLoop executor, int share) {
             this.executor = executor;
-            this.maxConnections = maxConnections;
+            this.share = share;
         }
 
         void send(Exchange exchange) {
@@ -309,7 +316,12 @@ public final class HttpSubscriberClient implements SubscriberClient {
         }
     }
 
-    /** The connections of one event loop to one target; touched only on that event loop. */
+    /**
+     * The connections of one event loop to one target; touched only on that event loop. {@code available}
+     * holds the connections that may take another request: idle ones, and while the subscriber is quick
+     * those with fewer than {@code pipelining} in flight, most recently used first (so requests gather on
+     * few connections and share their writes).
+     */
     private final class Pool {
         final Loop loop;
         final Target target;
@@ -317,24 +329,39 @@ public final class HttpSubscriberClient implements SubscriberClient {
         final ArrayDeque<Connection> available = new ArrayDeque<>();
         final ArrayDeque<Exchange> waiting = new ArrayDeque<>();
         int connecting;
+        int inFlight;
+        /** Recent answers' service time (from the request's write, or the answer before it on its connection), averaged. */
+        long serviceNanos = QUICK_NANOS;
+        boolean quick;
 
         Pool(Loop loop, Target target) {
             this.loop = loop;
             this.target = target;
         }
 
+        /** Requests one connection may hold now. */
+        int depth() {
+            return quick ? pipelining : 1;
+        }
+
         void send(Exchange exchange) {
-            Connection connection = available.peekFirst();
+            Connection connection = inFlight < loop.share ? available.peekFirst() : null;
             if (connection != null) {
-                connection.write(exchange);
-                if (connection.inFlight.size() >= perConnection) {
-                    available.pollFirst();
-                }
+                write(connection, exchange);
                 return;
             }
             waiting.addLast(exchange);
-            if (open.size() + connecting < loop.maxConnections) {
-                connect();
+            connectForWaiting();
+        }
+
+        /** Writes on the first available connection, which leaves the available ones when full. */
+        private void write(Connection connection, Exchange exchange) {
+            if (connection.write(exchange)) {
+                inFlight++;
+                if (connection.inFlight.size() >= depth()) {
+                    available.pollFirst();
+                    connection.listed = false;
+                }
             }
         }
 
@@ -345,6 +372,10 @@ public final class HttpSubscriberClient implements SubscriberClient {
                 protected void initChannel(Channel channel) throws SSLException {
                     if (target.secure()) {
                         channel.pipeline().addLast(new SslHandler(sslEngine(channel, target)));
+                    }
+                    if (pipelining > 1) {
+                        // requests written while answers are read go out in one write per connection, after the read
+                        channel.pipeline().addLast(new FlushConsolidationHandler(256, true));
                     }
                     HttpDecoderConfig config = new HttpDecoderConfig().setMaxInitialLineLength(4096).setMaxHeaderSize(16384)
                             .setMaxChunkSize(65536).setHeadersFactory(DefaultHttpHeadersFactory.headersFactory().withValidation(false));
@@ -372,30 +403,73 @@ public final class HttpSubscriberClient implements SubscriberClient {
                 return;
             }
             open.add(connection);
+            connection.listed = true;
             available.addLast(connection);
             more();
         }
 
-        /** A connection can take another request: the next waiting one, or it waits itself. */
-        void ready(Connection connection) {
-            if (connection.inFlight.size() == perConnection - 1) {
+        /** An answer came: the pool learns how quick the subscriber is, and the connection takes the next request. */
+        void answered(Connection connection, Exchange exchange, boolean keepAlive) {
+            inFlight--;
+            long now = System.nanoTime();
+            long service = now - Math.max(exchange.written, connection.lastAnswer);
+            connection.lastAnswer = now;
+            serviceNanos += (service - serviceNanos) >> 3;
+            // in at QUICK, out at twice that: a subscriber near the line does not switch at every answer
+            boolean nowQuick = pipelining > 1 && serviceNanos < (quick ? 2 * QUICK_NANOS : QUICK_NANOS);
+            if (nowQuick != quick) {
+                quick = nowQuick;
+                relist();
+            }
+            if (!keepAlive) {
+                connection.abort(new IOException("the subscriber closed the connection"));
+                return;
+            }
+            if (!connection.listed && connection.inFlight.size() < depth()) {
+                connection.listed = true;
                 available.addFirst(connection);
             }
             more();
         }
 
+        /** The depth changed: which connections may take another request. */
+        private void relist() {
+            available.clear();
+            for (Connection connection : open) {
+                connection.listed = connection.inFlight.size() < depth();
+                if (connection.listed) {
+                    available.addLast(connection);
+                }
+            }
+        }
+
+        /** A connection went; the requests still on it are no longer in flight (they fail). */
         void closed(Connection connection) {
             open.remove(connection);
-            available.remove(connection);
+            if (connection.listed) {
+                available.remove(connection);
+                connection.listed = false;
+            }
+            inFlight -= connection.inFlight.size();
             more();
         }
 
         /** Hands waiting requests to available connections, and opens connections for the rest while allowed. */
         private void more() {
-            while (!waiting.isEmpty() && !available.isEmpty()) {
-                send(waiting.pollFirst());
+            while (!waiting.isEmpty() && inFlight < loop.share && !available.isEmpty()) {
+                write(available.peekFirst(), waiting.pollFirst());
             }
-            int wanted = Math.min(waiting.size(), loop.maxConnections - open.size() - connecting);
+            connectForWaiting();
+        }
+
+        /** Opens the connections the waiting requests need, within the loop's share. */
+        private void connectForWaiting() {
+            int room = Math.min(waiting.size(), loop.share - inFlight);
+            if (room <= 0 || !available.isEmpty()) {
+                return;
+            }
+            int depth = depth();
+            int wanted = Math.min((room + depth - 1) / depth - connecting, loop.share - open.size() - connecting);
             for (int i = 0; i < wanted; i++) {
                 connect();
             }
@@ -444,6 +518,9 @@ public final class HttpSubscriberClient implements SubscriberClient {
         final Pool pool;
         final Channel channel;
         final ArrayDeque<Exchange> inFlight = new ArrayDeque<>();
+        /** In its pool's {@code available}. */
+        boolean listed;
+        long lastAnswer;
         boolean gone;
 
         Connection(Pool pool, Channel channel) {
@@ -457,18 +534,21 @@ public final class HttpSubscriberClient implements SubscriberClient {
             pool.opened(this);
         }
 
-        void write(Exchange exchange) {
+        /** Writes the request; false when it could not be encoded (the exchange failed, nothing was written). */
+        boolean write(Exchange exchange) {
             ByteBuf request;
             try {
                 request = exchange.encode(channel);
             } catch (RuntimeException e) {
                 exchange.fail(e);
-                return;
+                return false;
             }
-            exchange.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(exchange.timeoutMillis);
+            exchange.written = System.nanoTime();
+            exchange.deadline = exchange.written + TimeUnit.MILLISECONDS.toNanos(exchange.timeoutMillis);
             inFlight.addLast(exchange);
             pool.loop.armSweep();
             channel.writeAndFlush(request, channel.voidPromise());
+            return true;
         }
 
         @Override
@@ -488,12 +568,7 @@ public final class HttpSubscriberClient implements SubscriberClient {
             }
             List<Map.Entry<String, String>> headers = response.headers().entries();
             byte[] body = ByteBufUtil.getBytes(response.content());
-            boolean keepAlive = HttpUtil.isKeepAlive(response);
-            if (keepAlive) {
-                pool.ready(this);
-            } else {
-                abort(new IOException("the subscriber closed the connection"));
-            }
+            pool.answered(this, exchange, HttpUtil.isKeepAlive(response));
             // the connection is back in the pool before the dispatcher goes on with this device's next event
             exchange.answer.complete(new SubscriberResponse(status, headers, body));
         }

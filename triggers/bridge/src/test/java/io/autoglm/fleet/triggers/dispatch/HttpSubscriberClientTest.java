@@ -35,6 +35,7 @@ class HttpSubscriberClientTest {
     private final Queue<HttpServerRequest> held = new ConcurrentLinkedQueue<>();
     private final Queue<String> arrived = new ConcurrentLinkedQueue<>();
     private volatile boolean holding = true;
+    private volatile long delayMillis;
 
     @AfterEach
     void close() throws Exception {
@@ -42,45 +43,77 @@ class HttpSubscriberClientTest {
     }
 
     @Test
-    void pipeliningSpreadsTheConcurrencyOverFewerConnectionsAndNeverExceedsIt() {
-        assertThat(HttpSubscriberClient.connections(64, 1)).isEqualTo(64);
-        assertThat(HttpSubscriberClient.connections(64, 8)).isEqualTo(8);
-        assertThat(HttpSubscriberClient.perConnection(64, 8)).isEqualTo(8);
-        assertThat(HttpSubscriberClient.connections(10, 4) * HttpSubscriberClient.perConnection(10, 4)).isEqualTo(8);
-        assertThat(HttpSubscriberClient.connections(3, 8)).isEqualTo(1);
-        assertThat(HttpSubscriberClient.perConnection(3, 8)).isEqualTo(3);
-    }
-
-    @Test
     void withoutPipeliningEachRequestInFlightHasItsOwnConnectionUpToTheConcurrency() throws Exception {
-        deliverWhileTheSubscriberHolds(4, 1, 10, 4);
+        URI subscriber = subscriber();
+        try (HttpSubscriberClient client = new HttpSubscriberClient(vertx, 4, 1, Duration.ofSeconds(2))) {
+            warmUp(client, subscriber, 50); // quick answers: still one request per connection
+            int before = connections.get();
+            deliverWhileTheSubscriberHolds(client, subscriber, 10, 4, Math.max(before, 4));
+        }
     }
 
     @Test
-    void withPipeliningRequestsShareConnectionsAndEachEventStaysItsOwnRequest() throws Exception {
-        // the server reads a connection's next request once it answered the one before: one per connection at a time
-        deliverWhileTheSubscriberHolds(8, 4, 20, 2);
+    void aQuickSubscriberGetsPipelinedRequestsOnFewConnectionsAndEachEventStaysItsOwnRequest() throws Exception {
+        URI subscriber = subscriber();
+        try (HttpSubscriberClient client = new HttpSubscriberClient(vertx, 8, 4, Duration.ofSeconds(2))) {
+            warmUp(client, subscriber, 50); // one after the other: a connection per event loop, answered at once
+            int before = connections.get();
+            assertThat(before).isLessThanOrEqualTo(2);
+            // 20 events, 8 at most in flight, 4 on a connection: the subscriber serves each connection's one at a time
+            // (answers held this long make it slow, so what comes after them gets fresh connections)
+            deliverWhileTheSubscriberHolds(client, subscriber, 20, before, before);
+        }
+    }
+
+    @Test
+    void aSubscriberThatSlowsDownGetsEveryRequestInFlightOnItsOwnConnectionAgain() throws Exception {
+        URI subscriber = subscriber();
+        try (HttpSubscriberClient client = new HttpSubscriberClient(vertx, 8, 4, Duration.ofSeconds(2))) {
+            warmUp(client, subscriber, 50); // quick: pipelined
+            delayMillis = 30; // now each answer takes 30 ms, as an inference function's would
+            for (int round = 0; round < 4; round++) {
+                CompletableFuture.allOf(post(client, subscriber, 8).toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            }
+            delayMillis = 0;
+            forgetWhatArrived();
+            // the whole concurrency reaches the subscriber at once again, one request per connection
+            deliverWhileTheSubscriberHolds(client, subscriber, 10, 8, 8);
+        }
+    }
+
+    /** Answered requests, one after the other: the client learns how quick the subscriber is. */
+    private void warmUp(HttpSubscriberClient client, URI subscriber, int count) throws Exception {
+        holding = false;
+        for (int i = 0; i < count; i++) {
+            assertThat(client.post(subscriber, event("w" + i, "warm-up"), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS).status())
+                    .isEqualTo(202);
+        }
+        forgetWhatArrived();
+    }
+
+    private void forgetWhatArrived() {
+        arrived.clear();
+        mostInFlight.set(0);
+        holding = true;
     }
 
     /**
-     * Posts {@code events} while the subscriber holds its answers: it sees exactly {@code connections} connections
-     * and as many requests at once, and once it answers, every event arrives as its own binary-mode request.
+     * Posts {@code events} while the subscriber holds its answers: it sees {@code atOnce} requests at once (one per
+     * connection it serves) over {@code connectionsOpen} connections, and once it answers, every event arrives as its
+     * own binary-mode request.
      */
-    private void deliverWhileTheSubscriberHolds(int concurrency, int pipelining, int events, int connectionsExpected) throws Exception {
-        URI subscriber = subscriber();
-        try (HttpSubscriberClient client = new HttpSubscriberClient(vertx, concurrency, pipelining, Duration.ofSeconds(2))) {
-            List<CompletableFuture<SubscriberResponse>> answers = post(client, subscriber, events);
-            awaitHeld(connectionsExpected);
-            Thread.sleep(200); // one more would have arrived by now
-            assertThat(connections).hasValue(connectionsExpected);
-            assertThat(mostInFlight).hasValue(connectionsExpected);
-            release();
-            CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).orTimeout(10, TimeUnit.SECONDS).join();
-            assertThat(answers).allMatch(answer -> answer.join().status() == 202);
-            assertThat(connections).hasValue(connectionsExpected);
-            assertThat(arrived).hasSize(events).doesNotHaveDuplicates().allMatch(line -> line.matches("e\\d+ body-of-e\\d+")
-                    && line.split(" ")[1].equals("body-of-" + line.split(" ")[0]));
-        }
+    private void deliverWhileTheSubscriberHolds(HttpSubscriberClient client, URI subscriber, int events, int atOnce, int connectionsOpen)
+            throws Exception {
+        List<CompletableFuture<SubscriberResponse>> answers = post(client, subscriber, events);
+        awaitHeld(atOnce);
+        Thread.sleep(200); // one more would have arrived by now
+        assertThat(mostInFlight).hasValue(atOnce);
+        assertThat(connections).hasValue(connectionsOpen);
+        release();
+        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).orTimeout(10, TimeUnit.SECONDS).join();
+        assertThat(answers).allMatch(answer -> answer.join().status() == 202);
+        assertThat(arrived).hasSize(events).doesNotHaveDuplicates().allMatch(line -> line.matches("e\\d+ body-of-e\\d+")
+                && line.split(" ")[1].equals("body-of-" + line.split(" ")[0]));
     }
 
     @Test
@@ -185,7 +218,9 @@ class HttpSubscriberClientTest {
                 .requestHandler(request -> request.body().onSuccess(body -> {
                     arrived.add(request.getHeader("ce-id") + " " + body.toString(StandardCharsets.UTF_8));
                     mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-                    if (holding) {
+                    if (delayMillis > 0) {
+                        vertx.setTimer(delayMillis, timer -> answer(request));
+                    } else if (holding) {
                         held.add(request);
                         if (!holding) { // released meanwhile: release() may have missed this one
                             release();

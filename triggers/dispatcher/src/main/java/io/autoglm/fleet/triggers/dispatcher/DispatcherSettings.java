@@ -49,11 +49,11 @@ public interface DispatcherSettings {
     int concurrency();
 
     /**
-     * Most requests in flight on one connection to a subscriber (HTTP/1.1 pipelining); 1 turns pipelining off.
-     * The {@link #concurrency()} is then spread over {@code concurrency / pipelining} connections. A subscriber
-     * answers one connection's requests in turn, so this suits quick subscribers; keep 1 for slow ones.
+     * Most requests in flight on one connection to a quick subscriber (HTTP/1.1 pipelining; 1 turns it off). While a
+     * subscriber answers within a few milliseconds its requests gather on few connections and share their system calls;
+     * a slower one (inference) gets one request per connection, so it sees the whole {@link #concurrency()}.
      */
-    @WithDefault("1")
+    @WithDefault("8")
     int pipelining();
 
     /**
