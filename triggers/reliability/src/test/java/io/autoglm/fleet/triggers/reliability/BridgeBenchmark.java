@@ -50,8 +50,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * batching), drained by the dispatcher application (one process for the run, as deployed) delivering
  * over HTTP to a trivial function, and by a raw Key_Shared consumer (receive + acknowledge) on the
  * same topic, each from a complete backlog (the function holds its requests until the backlog is
- * written and the other drain is done), the two taking turns going first; two warm-up rounds first (one
- * in each order), then medians and their ratio, and each process's CPU time per event during the drains;</li>
+ * written and the other drain is done), the two taking turns going first; four warm-up rounds first (two
+ * in each order: a fresh dispatcher is still compiling through its first ~100,000 events), then medians and their ratio, and each process's CPU time per event during the drains;</li>
  * <li>added latency: events published at a steady rate, read at the same time by the raw consumer and
  * through the dispatcher; p50/p99 from publication to arrival, and the difference;</li>
  * <li>memory: the dispatcher's and the sink's resident set size idle and under load (the sink loaded
@@ -62,7 +62,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class BridgeBenchmark {
 
     private static final int DEVICES = 100;
-    private static final int WARM_UP_ROUNDS = 2;
+    private static final int WARM_UP_ROUNDS = 4;
 
     private BridgeBenchmark() {
     }
@@ -96,7 +96,7 @@ public final class BridgeBenchmark {
             AtomicReference<Double> peak = new AtomicReference<>(0.0);
             Thread sampler = sampler(dispatcher, peak);
 
-            // 1. throughput: rounds 0 and 1 warm both readers up (one in each order) and are not counted
+            // 1. throughput: the warm-up rounds warm both readers up (half in each order) and are not counted
             double[] raw = new double[rounds];
             double[] dispatched = new double[rounds];
             // CPU per event (microseconds) of each process while it drains: dispatcher, function, broker | raw consumer, broker
