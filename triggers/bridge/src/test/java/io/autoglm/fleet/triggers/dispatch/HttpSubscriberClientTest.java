@@ -1,6 +1,7 @@
 package io.autoglm.fleet.triggers.dispatch;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -16,11 +17,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,6 +82,41 @@ class HttpSubscriberClientTest {
             forgetWhatArrived();
             // the whole concurrency reaches the subscriber at once again, one request per connection
             deliverWhileTheSubscriberHolds(client, subscriber, 10, 8, 8);
+        }
+    }
+
+    @Test
+    void requestsPipelinedBehindAnAnswerThatClosesTheConnectionFailRetryablyAndTheNextOnesGoOnAFreshConnection() throws Exception {
+        AtomicBoolean closing = new AtomicBoolean();
+        Set<HttpConnection> closed = ConcurrentHashMap.newKeySet();
+        HttpServer server = vertx.createHttpServer()
+                .connectionHandler(connection -> connections.incrementAndGet())
+                .requestHandler(request -> request.body().onSuccess(body -> {
+                    if (closing.get() && closed.add(request.connection())) {
+                        request.response().setStatusCode(202).putHeader("Connection", "close").end();
+                    } else {
+                        request.response().setStatusCode(202).end();
+                    }
+                }));
+        server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        URI subscriber = URI.create("http://127.0.0.1:" + server.actualPort() + "/");
+        try (HttpSubscriberClient client = new HttpSubscriberClient(vertx, 8, 4, Duration.ofSeconds(2))) {
+            for (int i = 0; i < 50; i++) { // quick: pipelined from now on
+                assertThat(client.post(subscriber, event("w" + i, "x"), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS).status()).isEqualTo(202);
+            }
+            int before = connections.get();
+            closing.set(true); // each connection's first answer from now on closes it
+            List<CompletableFuture<SubscriberResponse>> answers = post(client, subscriber, 8);
+            CompletableFuture.allOf(answers.stream().map(answer -> answer.handle((response, failure) -> null))
+                    .toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            List<Throwable> failures = answers.stream().filter(CompletableFuture::isCompletedExceptionally)
+                    .map(answer -> answer.handle((response, failure) -> failure).join()).toList();
+            assertThat(failures).isNotEmpty().allSatisfy(failure -> assertThat(failure).isInstanceOf(IOException.class)
+                    .hasMessageContaining("closed the connection"));
+            assertThat(failures).allSatisfy(failure -> assertThat(AttemptOutcome.of(null, failure, Duration.ofSeconds(5)))
+                    .isInstanceOfSatisfying(AttemptOutcome.Failed.class, failed -> assertThat(failed.retryable()).isTrue()));
+            assertThat(client.post(subscriber, event("e9", "y"), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS).status()).isEqualTo(202);
+            assertThat(connections.get()).isGreaterThan(before);
         }
     }
 
