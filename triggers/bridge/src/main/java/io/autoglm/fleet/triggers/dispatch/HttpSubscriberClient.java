@@ -481,7 +481,7 @@ public final class HttpSubscriberClient implements SubscriberClient {
             for (Connection connection : List.copyOf(open)) {
                 Exchange oldest = connection.inFlight.peekFirst();
                 if (oldest != null && now - oldest.deadline > 0) {
-                    connection.abort(new TimeoutException("no answer within " + Duration.ofMillis(oldest.timeoutMillis)));
+                    connection.timedOut(now);
                 } else {
                     busy |= oldest != null;
                 }
@@ -586,13 +586,32 @@ public final class HttpSubscriberClient implements SubscriberClient {
 
         /** Closes the connection; the requests in flight on it fail with {@code failure}. */
         void abort(Throwable failure) {
+            close();
+            for (Exchange exchange = inFlight.pollFirst(); exchange != null; exchange = inFlight.pollFirst()) {
+                exchange.fail(failure);
+            }
+        }
+
+        /**
+         * The oldest request got no answer in time: the connection goes. The requests pipelined behind it fail as timed out
+         * when they are past their own deadline, otherwise as not answered because of the one ahead.
+         */
+        void timedOut(long now) {
+            close();
+            Exchange oldest = inFlight.peekFirst();
+            String ahead = "not answered: the request ahead of it on its connection got no answer within "
+                    + Duration.ofMillis(oldest.timeoutMillis) + ", and the connection was closed";
+            for (Exchange exchange = inFlight.pollFirst(); exchange != null; exchange = inFlight.pollFirst()) {
+                exchange.fail(now - exchange.deadline > 0 ? new TimeoutException("no answer within " + Duration.ofMillis(exchange.timeoutMillis))
+                        : new IOException(ahead));
+            }
+        }
+
+        private void close() {
             if (!gone) {
                 gone = true;
                 channel.close();
                 pool.closed(this);
-            }
-            for (Exchange exchange = inFlight.pollFirst(); exchange != null; exchange = inFlight.pollFirst()) {
-                exchange.fail(failure);
             }
         }
     }

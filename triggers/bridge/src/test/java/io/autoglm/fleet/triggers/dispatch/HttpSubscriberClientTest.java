@@ -194,6 +194,27 @@ class HttpSubscriberClientTest {
     }
 
     @Test
+    void whenAPipelinedRequestTimesOutTheOnesBehindItFailAsNotAnsweredUnlessPastTheirOwnDeadline() throws Exception {
+        URI subscriber = subscriber();
+        try (HttpSubscriberClient client = new HttpSubscriberClient(vertx, 8, 4, Duration.ofSeconds(2))) {
+            warmUp(client, subscriber, 50); // quick: pipelined
+            // one request on each of the client's event loops (posts take turns over them), each timing out
+            int loops = Math.min(8, Runtime.getRuntime().availableProcessors());
+            List<CompletableFuture<SubscriberResponse>> timingOut = new ArrayList<>();
+            for (int i = 0; i < loops; i++) {
+                timingOut.add(client.post(subscriber, event("e" + i, "x"), Duration.ofMillis(300)));
+            }
+            // back on the first one's loop, so on its connection, behind it
+            CompletableFuture<SubscriberResponse> behind = client.post(subscriber, event("behind", "x"), Duration.ofSeconds(10));
+            for (CompletableFuture<SubscriberResponse> answer : timingOut) {
+                assertThatThrownBy(() -> answer.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(TimeoutException.class);
+            }
+            assertThatThrownBy(() -> behind.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(IOException.class)
+                    .hasMessageContaining("the request ahead of it on its connection got no answer within PT0.3S");
+        }
+    }
+
+    @Test
     void nobodyListeningFailsWithAConnectException() throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
