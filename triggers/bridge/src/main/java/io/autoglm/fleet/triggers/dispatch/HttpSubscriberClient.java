@@ -206,8 +206,8 @@ public final class HttpSubscriberClient implements SubscriberClient {
         final OutboundEvent event;
         final long timeoutMillis;
         final CompletableFuture<SubscriberResponse> answer;
+        /** When it was written ({@link System#nanoTime()}): its deadline runs from there. */
         long written;
-        long deadline;
 
         Exchange(Target target, OutboundEvent event, long timeoutMillis, CompletableFuture<SubscriberResponse> answer) {
             this.target = target;
@@ -258,6 +258,11 @@ public final class HttpSubscriberClient implements SubscriberClient {
                     }
                 }
             }
+        }
+
+        /** Whether its answer is overdue at {@code now}. */
+        boolean overdue(long now) {
+            return now - written > TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         }
 
         void fail(Throwable failure) {
@@ -480,7 +485,7 @@ public final class HttpSubscriberClient implements SubscriberClient {
             boolean busy = false;
             for (Connection connection : List.copyOf(open)) {
                 Exchange oldest = connection.inFlight.peekFirst();
-                if (oldest != null && now - oldest.deadline > 0) {
+                if (oldest != null && oldest.overdue(now)) {
                     connection.timedOut(now);
                 } else {
                     busy |= oldest != null;
@@ -544,7 +549,6 @@ public final class HttpSubscriberClient implements SubscriberClient {
                 return false;
             }
             exchange.written = System.nanoTime();
-            exchange.deadline = exchange.written + TimeUnit.MILLISECONDS.toNanos(exchange.timeoutMillis);
             inFlight.addLast(exchange);
             pool.loop.armSweep();
             channel.writeAndFlush(request, channel.voidPromise());
@@ -602,7 +606,7 @@ public final class HttpSubscriberClient implements SubscriberClient {
             String ahead = "not answered: the request ahead of it on its connection got no answer within "
                     + Duration.ofMillis(oldest.timeoutMillis) + ", and the connection was closed";
             for (Exchange exchange = inFlight.pollFirst(); exchange != null; exchange = inFlight.pollFirst()) {
-                exchange.fail(now - exchange.deadline > 0 ? new TimeoutException("no answer within " + Duration.ofMillis(exchange.timeoutMillis))
+                exchange.fail(exchange.overdue(now) ? new TimeoutException("no answer within " + Duration.ofMillis(exchange.timeoutMillis))
                         : new IOException(ahead));
             }
         }

@@ -98,8 +98,7 @@ class HttpSubscriberClientTest {
                         request.response().setStatusCode(202).end();
                     }
                 }));
-        server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        URI subscriber = URI.create("http://127.0.0.1:" + server.actualPort() + "/");
+        URI subscriber = listen(server, "/");
         try (HttpSubscriberClient client = new HttpSubscriberClient(vertx, 8, 4, Duration.ofSeconds(2))) {
             for (int i = 0; i < 50; i++) { // quick: pipelined from now on
                 assertThat(client.post(subscriber, event("w" + i, "x"), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS).status()).isEqualTo(202);
@@ -166,8 +165,7 @@ class HttpSubscriberClientTest {
                             .putHeader("Connection", "close")
                             .end("answer to " + body.toString(StandardCharsets.UTF_8));
                 }));
-        server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        URI subscriber = URI.create("http://127.0.0.1:" + server.actualPort() + "/events?x=1");
+        URI subscriber = listen(server, "/events?x=1");
         try (HttpSubscriberClient client = new HttpSubscriberClient(vertx, 2, Duration.ofSeconds(2))) {
             for (int i = 0; i < 4; i++) {
                 SubscriberResponse response = client.post(subscriber, event("e" + i, "body-of-e" + i), Duration.ofSeconds(5))
@@ -235,10 +233,9 @@ class HttpSubscriberClientTest {
     @Test
     void aConnectionClosedBeforeTheAnswerFailsTheRequestInFlight() throws Exception {
         HttpServer server = vertx.createHttpServer().requestHandler(request -> request.connection().close());
-        server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        URI subscriber = listen(server, "/");
         try (HttpSubscriberClient client = new HttpSubscriberClient(vertx, 2, Duration.ofSeconds(2))) {
-            CompletableFuture<SubscriberResponse> answer = client.post(URI.create("http://127.0.0.1:" + server.actualPort() + "/"),
-                    event("e0", "x"), Duration.ofSeconds(5));
+            CompletableFuture<SubscriberResponse> answer = client.post(subscriber, event("e0", "x"), Duration.ofSeconds(5));
             assertThatThrownBy(() -> answer.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IOException.class);
         }
     }
@@ -264,10 +261,9 @@ class HttpSubscriberClientTest {
     void anAnswerOverTheLimitFailsTheAttempt() throws Exception {
         byte[] huge = new byte[HttpSubscriberClient.MAX_ANSWER_BYTES + 1];
         HttpServer server = vertx.createHttpServer().requestHandler(request -> request.response().setStatusCode(200).end(io.vertx.core.buffer.Buffer.buffer(huge)));
-        server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        URI subscriber = listen(server, "/");
         try (HttpSubscriberClient client = new HttpSubscriberClient(vertx, 1, Duration.ofSeconds(2))) {
-            CompletableFuture<SubscriberResponse> answer = client.post(URI.create("http://127.0.0.1:" + server.actualPort() + "/"),
-                    event("e0", "x"), Duration.ofSeconds(5));
+            CompletableFuture<SubscriberResponse> answer = client.post(subscriber, event("e0", "x"), Duration.ofSeconds(5));
             assertThatThrownBy(() -> answer.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IOException.class);
         }
     }
@@ -289,8 +285,13 @@ class HttpSubscriberClientTest {
                         answer(request);
                     }
                 }));
+        return listen(server, "/");
+    }
+
+    /** Starts the server on a free loopback port: its URI with {@code path}. */
+    private static URI listen(HttpServer server, String path) throws Exception {
         server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        return URI.create("http://127.0.0.1:" + server.actualPort() + "/");
+        return URI.create("http://127.0.0.1:" + server.actualPort() + path);
     }
 
     private void answer(HttpServerRequest request) {
