@@ -1,5 +1,7 @@
 package io.autoglm.fleet.functions.runtime;
 
+import io.autoglm.fleet.service.ProblemDetails;
+import io.autoglm.fleet.events.EventJson;
 import io.autoglm.fleet.events.Problem;
 import io.autoglm.fleet.events.validation.EventValidator;
 import io.autoglm.fleet.events.validation.HttpEvents;
@@ -8,8 +10,12 @@ import io.quarkus.vertx.web.RouteFilter;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.impl.RoutingContextInternal;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jboss.logging.Logger;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -22,6 +28,9 @@ public class CloudEventEdge {
     private static final Logger LOG = Logger.getLogger(CloudEventEdge.class);
     /** Runs after Quarkus has read the body, before any route. */
     static final int PRIORITY = 100;
+
+    private static final String JSON = "application/json";
+    private static final byte[] DATACONTENTTYPE = "\"datacontenttype\"".getBytes(StandardCharsets.US_ASCII);
 
     private final EventValidator validator = EventValidator.standard();
 
@@ -39,14 +48,49 @@ public class CloudEventEdge {
             return;
         }
         Buffer body = context.body() == null ? null : context.body().buffer();
-        List<Validation> events = HttpEvents.read(validator, context.request().headers(), body == null ? new byte[0] : body.getBytes());
+        byte[] bytes = body == null ? new byte[0] : body.getBytes();
+        List<Validation> events = HttpEvents.read(validator, context.request().headers(), bytes);
         Validation event = events.get(0);
         if (!event.isValid()) {
             LOG.infof("rejected an invalid event: %s", event.summary());
             respond(context, invalidEvent(event.problems()));
             return;
         }
+        assumeJsonData(context, contentType, bytes);
         context.next();
+    }
+
+    /**
+     * Without a data content type, an event's data is JSON (what the JSON event format says, and what the sink
+     * accepts): says so to Funqy, which otherwise cannot read the data and answers 500 on every delivery.
+     */
+    private static void assumeJsonData(RoutingContext context, String contentType, byte[] body) {
+        if (contentType == null) {
+            if (body.length > 0) {
+                context.request().headers().set("Content-Type", JSON);
+            }
+            return;
+        }
+        if (HttpEvents.Mode.of(contentType) == HttpEvents.Mode.STRUCTURED && !contains(body, DATACONTENTTYPE)) {
+            JsonNode tree = EventJson.tree(body);
+            if (tree instanceof ObjectNode event && event.has("data") && !event.has("datacontenttype")) {
+                event.put("datacontenttype", JSON);
+                ((RoutingContextInternal) context).setBody(Buffer.buffer(EventJson.write(event)));
+            }
+        }
+    }
+
+    private static boolean contains(byte[] body, byte[] part) {
+        outer:
+        for (int i = 0; i + part.length <= body.length; i++) {
+            for (int j = 0; j < part.length; j++) {
+                if (body[i + j] != part[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     static ProblemDetails invalidEvent(List<Problem> problems) {
@@ -55,9 +99,6 @@ public class CloudEventEdge {
     }
 
     static void respond(RoutingContext context, ProblemDetails problem) {
-        context.response()
-                .setStatusCode(problem.status())
-                .putHeader("Content-Type", ProblemDetails.MEDIA_TYPE)
-                .end(problem.toJson());
+        problem.answer(context);
     }
 }

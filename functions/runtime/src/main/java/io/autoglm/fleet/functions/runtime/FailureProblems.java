@@ -1,5 +1,6 @@
 package io.autoglm.fleet.functions.runtime;
 
+import io.autoglm.fleet.service.ProblemDetails;
 import io.autoglm.fleet.events.validation.InvalidEventException;
 import io.quarkus.vertx.web.Route;
 import io.vertx.ext.web.RoutingContext;

@@ -81,6 +81,36 @@ class CloudEventEdgeTest {
                 .body("detail", startsWith("data is not valid JSON"));
     }
 
+    /** What the sink accepts and the dispatcher delivers: an event without a data content type, whose data is JSON. */
+    @Test
+    void anEventWithoutADataContentTypeIsTakenAsJsonInEitherMode() throws Exception {
+        CloudEvent untyped = CloudEventBuilder.v1(ValidEvents.of(EventType.DEVICE_HEARTBEAT))
+                .withData(null, ValidEvents.of(EventType.DEVICE_HEARTBEAT).getData()).build();
+        assertThat(untyped.getDataContentType()).isNull();
+        assertThat(HttpForms.binaryHeaders(untyped)).doesNotContainKey("Content-Type");
+
+        // as the dispatcher sends it: no Content-Type at all (RestAssured would add one)
+        java.net.http.HttpRequest.Builder binary = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://localhost:" + io.restassured.RestAssured.port + "/"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(HttpForms.binaryBody(untyped)));
+        HttpForms.binaryHeaders(untyped).forEach(binary::header);
+        java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .build().send(binary.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.body()).contains("\"current\":\"ONLINE\"");
+        given().contentType("application/cloudevents+json").body(HttpForms.structuredBody(untyped)).post("/")
+                .then().statusCode(200).body("data.current", equalTo("ONLINE"));
+    }
+
+    @Test
+    void aBodyOverTheLimitIsA413ProblemWhetherDeclaredOrChunked() {
+        byte[] large = new byte[(1 << 20) + 1];
+        given().contentType("application/cloudevents+json").body(large).post("/").then().statusCode(413)
+                .contentType("application/problem+json").body("type", equalTo("https://autoglm.io/problems/request-too-large"));
+        given().contentType("application/cloudevents+json").body(new java.io.ByteArrayInputStream(large)).post("/")
+                .then().statusCode(413).contentType("application/problem+json");
+    }
+
     @Test
     void batchModeIsA406ThatSaysWhatToDoInstead() {
         given().contentType("application/cloudevents-batch+json")

@@ -1,10 +1,11 @@
 package io.autoglm.fleet.triggers.sink;
 
-import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** The ingress sink's settings; {@code autoglm.sink.*}. */
+import java.time.Duration;
+
+/** The ingress sink's settings; {@code autoglm.sink.*} (the body limit is every service's {@code autoglm.http.max-body-size}). */
 @ConfigMapping(prefix = "autoglm.sink")
 public interface SinkSettings {
 
@@ -15,10 +16,7 @@ public interface SinkSettings {
     @WithDefault("tenant")
     String tenantClaim();
 
-    /**
-     * Largest request body: a bigger one is answered 413 with a problem body (before it is read, when
-     * it declares its length). Keep {@code quarkus.http.limits.max-body-size} above it as a backstop.
-     */
-    @WithDefault("1M")
-    MemorySize maxBodySize();
+    /** The longest a token may be valid for (from its {@code iat}, or from now, to its {@code exp}); a longer-lived one is refused. */
+    @WithDefault("PT24H")
+    Duration maxTokenLifetime();
 }

@@ -52,6 +52,11 @@ final class SinkKeys {
         return Jwt.issuer("https://example.com").claim("tenant", tenant).expiresIn(300).sign(KEYS.getPrivate());
     }
 
+    /** A token good until the year 3000. */
+    static String everlastingToken(String tenant) {
+        return Jwt.issuer(ISSUER).upn("gateway@" + tenant).claim("tenant", tenant).expiresAt(32_503_680_000L).sign(KEYS.getPrivate());
+    }
+
     static String tokenSignedByAStranger(String tenant) {
         return Jwt.issuer(ISSUER).claim("tenant", tenant).expiresIn(300).sign(STRANGER.getPrivate());
     }

@@ -22,7 +22,7 @@ public class SinkResource implements QuarkusTestResourceLifecycleManager {
                 "autoglm.pulsar.service-url", endpoints.serviceUrl(),
                 "autoglm.pulsar.namespace", topics.namespace(),
                 "mp.jwt.verify.publickey.location", SinkKeys.publicKeyFile().toString(),
-                "autoglm.sink.max-body-size", "256K");
+                "autoglm.http.max-body-size", "256K");
     }
 
     @Override
