@@ -46,6 +46,27 @@ class EventCatalogueTest {
     }
 
     @Test
+    void anAgentStepAndItsAnswerSatisfyTheirSchemasAndRoundTrip() {
+        for (Object payload : java.util.List.of(SamplePayloads.agentStepRequested(), SamplePayloads.agentStepCompleted())) {
+            EventType type = payload instanceof io.autoglm.fleet.events.inference.InferenceRequested ? EventType.INFERENCE_REQUESTED
+                    : EventType.INFERENCE_COMPLETED;
+            byte[] json = EventJson.write(payload);
+            assertThat(EventValidator.standard().validateData(type, EventJson.tree(json))).as(new String(json)).isEmpty();
+            assertThat(EventJson.read(json, type.payloadType())).isEqualTo(payload);
+        }
+        for (io.autoglm.fleet.events.agent.StepAction action : java.util.List.of(new io.autoglm.fleet.events.agent.StepAction.Back(),
+                new io.autoglm.fleet.events.agent.StepAction.Wait(java.time.Duration.ofMillis(1500)),
+                new io.autoglm.fleet.events.agent.StepAction.Swipe(new io.autoglm.fleet.events.agent.RelativePoint(1, 2),
+                        new io.autoglm.fleet.events.agent.RelativePoint(3, 999)))) {
+            var completed = SamplePayloads.agentStepCompleted();
+            var answered = new io.autoglm.fleet.events.inference.InferenceCompleted(completed.requestId(), completed.model(), completed.version(),
+                    null, null, "remote", 1, 0, 1, new io.autoglm.fleet.events.inference.AgentStepResult("x", "", "x", action, null, 1, 2, 3, 4));
+            assertThat(EventValidator.standard().validateData(EventType.INFERENCE_COMPLETED, EventJson.tree(EventJson.write(answered))))
+                    .as(new String(EventJson.write(answered))).isEmpty();
+        }
+    }
+
+    @Test
     void eventsCarryTheCatalogueAttributes() {
         var event = Events.newEvent(EventType.DEVICE_HEARTBEAT, java.net.URI.create("/devices/x"), "acme", "dev-1",
                 SamplePayloads.heartbeat()).build();

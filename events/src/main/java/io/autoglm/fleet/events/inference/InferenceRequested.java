@@ -12,7 +12,8 @@ import java.util.Objects;
  *
  * @param model        {@code name}, {@code name@version} or {@code name@alias} (default alias: stable)
  * @param texts        inputs for text models (e.g. sentences to embed)
- * @param tensors      inputs for generic models, by input name; exactly one of texts / tensors
+ * @param tensors      inputs for generic models, by input name
+ * @param agent        a phone agent's step, for a vision-language model; exactly one of texts / tensors / agent
  * @param strategy     placement strategy for the router; null lets the router use its default
  * @param requirements what a device or edge box must offer to run it there
  */
@@ -22,7 +23,8 @@ public record InferenceRequested(
         List<String> texts,
         Map<String, Tensor> tensors,
         RoutingStrategy strategy,
-        Requirements requirements) {
+        Requirements requirements,
+        AgentStep agent) {
 
     public InferenceRequested {
         Objects.requireNonNull(requestId, "requestId");
@@ -30,5 +32,11 @@ public record InferenceRequested(
         texts = texts == null ? List.of() : List.copyOf(texts);
         tensors = tensors == null ? Map.of() : Map.copyOf(tensors);
         requirements = requirements == null ? Requirements.ANY : requirements;
+    }
+
+    /** A request for a text or tensor model. */
+    public InferenceRequested(String requestId, String model, List<String> texts, Map<String, Tensor> tensors, RoutingStrategy strategy,
+            Requirements requirements) {
+        this(requestId, model, texts, tensors, strategy, requirements, null);
     }
 }
