@@ -19,7 +19,11 @@ public record ModelDraft(ModelManifest manifest, Map<String, Path> files) {
         Map<String, Path> copy = new LinkedHashMap<>();
         files.forEach((path, source) -> copy.put(ModelFile.checkPath(path), Objects.requireNonNull(source, path)));
         files = java.util.Collections.unmodifiableMap(copy);
-        if (!files.containsKey(manifest.modelFile())) {
+        if (manifest.isRemote()) {
+            if (!files.isEmpty()) {
+                throw new InvalidModelException("a remote version has no files (the backend holds the model), got " + files.keySet());
+            }
+        } else if (!files.containsKey(manifest.modelFile())) {
             throw new InvalidModelException("the model file '" + manifest.modelFile() + "' is not among the files " + files.keySet());
         }
         if (manifest.text() != null && !files.containsKey(manifest.text().tokenizer())) {
@@ -47,8 +51,8 @@ public record ModelDraft(ModelManifest manifest, Map<String, Path> files) {
         ModelManifest manifest = ManifestJson.manifest(json, manifestFile.toString());
         ModelManifest draft = new ModelManifest(manifest.name(), 0, manifest.format(), manifest.modelFile(), manifest.precision(),
                 manifest.inputs(), manifest.outputs(), null, manifest.batching(), manifest.engine(), manifest.text(), null,
-                manifest.description());
-        return new ModelDraft(draft, fromDirectoryFiles(dir));
+                manifest.description(), manifest.remote());
+        return new ModelDraft(draft, draft.isRemote() ? Map.of() : fromDirectoryFiles(dir));
     }
 
     /** The files of a directory laid out like a version, by path; {@code model.json}, dot files and {@code trt/} left out. */

@@ -1,6 +1,7 @@
 package io.autoglm.fleet.modelstore;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.time.Instant;
 import java.util.HashSet;
@@ -14,9 +15,11 @@ import java.util.Set;
  * with its sha256, how to batch and run it, and when it was published. A draft (what a publisher
  * hands in) has version 0, no files and no time; the store fills them in when it publishes.
  *
- * @param modelFile   the file the engine loads (e.g. {@code model.onnx}); one of {@code files}
+ * @param modelFile   the file the engine loads (e.g. {@code model.onnx}); one of {@code files}; null for a remote backend
  * @param text        set for text-embedding models, null for models fed named tensors
  * @param description free text for people
+ * @param remote      set for a version served by a remote backend ({@code format} {@value #FORMAT_REMOTE}): no files, no
+ *                    model file; null for a version the function loads
  */
 public record ModelManifest(
         String name,
@@ -31,11 +34,14 @@ public record ModelManifest(
         EngineHints engine,
         TextEmbedding text,
         Instant createdAt,
-        String description) {
+        String description,
+        @JsonInclude(JsonInclude.Include.NON_NULL) RemoteBackend remote) {
 
     public static final String FILE_NAME = "model.json";
     public static final String ENGINE_CACHE_DIR = "trt";
     public static final String FORMAT_ONNX = "onnx";
+    /** The format of a version served by a remote backend. */
+    public static final String FORMAT_REMOTE = "remote";
 
     public ModelManifest {
         ModelRef.checkName(name);
@@ -43,7 +49,17 @@ public record ModelManifest(
             throw new IllegalArgumentException("version must be positive (0 in a draft), got " + version);
         }
         Objects.requireNonNull(format, "format");
-        ModelFile.checkPath(Objects.requireNonNull(modelFile, "modelFile"));
+        if (format.equals(FORMAT_REMOTE) != (remote != null)) {
+            throw new IllegalArgumentException("a version of format '" + FORMAT_REMOTE + "' says how to reach its backend in 'remote', "
+                    + "and only such a version does (format '" + format + "', remote " + (remote == null ? "absent" : "given") + ")");
+        }
+        if (remote != null) {
+            if (modelFile != null || (files != null && !files.isEmpty()) || text != null) {
+                throw new IllegalArgumentException("a remote version has no modelFile, files or text: the backend holds the model");
+            }
+        } else {
+            ModelFile.checkPath(Objects.requireNonNull(modelFile, "modelFile"));
+        }
         precision = precision == null ? Precision.FP32 : precision;
         inputs = inputs == null ? List.of() : List.copyOf(inputs);
         outputs = outputs == null ? List.of() : List.copyOf(outputs);
@@ -55,6 +71,8 @@ public record ModelManifest(
         unique("file", files.stream().map(ModelFile::path).toList());
         if (version > 0) {
             Objects.requireNonNull(createdAt, "createdAt");
+        }
+        if (version > 0 && remote == null) {
             requireFile(files, modelFile, "modelFile");
             if (text != null) {
                 requireFile(files, text.tokenizer(), "text.tokenizer");
@@ -67,22 +85,40 @@ public record ModelManifest(
         }
     }
 
+    /** A manifest of a version the function loads from its files. */
+    public ModelManifest(String name, int version, String format, String modelFile, Precision precision, List<TensorSpec> inputs,
+            List<TensorSpec> outputs, List<ModelFile> files, Batching batching, EngineHints engine, TextEmbedding text,
+            Instant createdAt, String description) {
+        this(name, version, format, modelFile, precision, inputs, outputs, files, batching, engine, text, createdAt, description, null);
+    }
+
+    /** A draft of a version served by {@code backend}. */
+    public static ModelManifest remoteDraft(String name, RemoteBackend backend, String description) {
+        return new ModelManifest(name, 0, FORMAT_REMOTE, null, null, null, null, null, null, null, null, null, description, backend);
+    }
+
     /** The published form of a draft: its version number, file list with checksums, and time. */
     public ModelManifest published(int newVersion, List<ModelFile> newFiles, Instant at) {
         ModelRef.checkVersion(newVersion);
         return new ModelManifest(name, newVersion, format, modelFile, precision, inputs, outputs, newFiles, batching, engine,
-                text, at, description);
+                text, at, description, remote);
     }
 
     /** This manifest under another model name (publishing a draft under the name given on the command line). */
     public ModelManifest named(String newName) {
         return new ModelManifest(newName, version, format, modelFile, precision, inputs, outputs, files, batching, engine,
-                text, createdAt, description);
+                text, createdAt, description, remote);
     }
 
     public ModelManifest withBatching(Batching newBatching) {
         return new ModelManifest(name, version, format, modelFile, precision, inputs, outputs, files, newBatching, engine,
-                text, createdAt, description);
+                text, createdAt, description, remote);
+    }
+
+    /** Whether a remote backend serves this version (no files to load). */
+    @JsonIgnore
+    public boolean isRemote() {
+        return remote != null;
     }
 
     @JsonIgnore

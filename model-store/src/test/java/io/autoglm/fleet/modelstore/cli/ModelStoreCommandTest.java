@@ -96,6 +96,52 @@ class ModelStoreCommandTest {
     }
 
     @Test
+    void aRemoteBackendIsPublishedListedVerifiedPromotedAndRolledBackLikeALocalVersion() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("vllm"));
+        for (String url : new String[] {"http://vllm-a.gpu:8000/v1", "http://vllm-b.gpu:8000/v1"}) {
+            Files.writeString(dir.resolve("model.json"), """
+                    {"name": "autoglm-phone-9b", "format": "remote",
+                     "remote": {"protocol": "openai-chat", "baseUrl": "%s", "servedModel": "autoglm-phone-9b",
+                                "credential": {"env": "VLLM_API_KEY"}, "timeouts": {"firstTokenMs": 20000},
+                                "maxConcurrency": 8}}
+                    """.formatted(url));
+            assertThat(run("publish", dir.toString(), "--promote", "stable")).isZero();
+        }
+        assertThat(out).contains("published autoglm-phone-9b@2: 0 files", "autoglm-phone-9b@stable -> 2 (was 1)");
+        assertThat(run("list", "autoglm-phone-9b")).isZero();
+        assertThat(out).containsPattern("2\\s+remote.*stable");
+        assertThat(run("show", "autoglm-phone-9b@stable")).isZero();
+        assertThat(out).contains("\"baseUrl\" : \"http://vllm-b.gpu:8000/v1\"", "\"env\" : \"VLLM_API_KEY\"", "\"firstTokenMs\" : 20000",
+                "\"totalMs\" : 120000", "\"temperature\" : 0.0", "\"topP\" : 0.85", "\"maxTokens\" : 3000", "\"maxConcurrency\" : 8")
+                .doesNotContain("modelFile");
+        assertThat(run("verify", "autoglm-phone-9b")).isZero();
+        assertThat(out).contains("autoglm-phone-9b@1: ok", "autoglm-phone-9b@2: ok");
+        assertThat(run("rollback", "autoglm-phone-9b")).isZero();
+        assertThat(out).contains("autoglm-phone-9b@stable -> 1 (was 2)");
+    }
+
+    @Test
+    void aRemoteBackendThatCannotBeCalledOrCarriesItsKeyIsRefused() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("bad-remote"));
+        Map<String, String> refusals = Map.of(
+                "{\"baseUrl\": \"http://user:secret@vllm:8000/v1\", \"servedModel\": \"m\"}", "must carry no credentials",
+                "{\"baseUrl\": \"ftp://vllm/v1\", \"servedModel\": \"m\"}", "must be an http(s) URL",
+                "{\"baseUrl\": \"http://vllm:8000/v1\"}", "remote.servedModel must name the model",
+                "{\"baseUrl\": \"http://vllm:8000/v1\", \"servedModel\": \"m\", \"credential\": {\"env\": \"A\", \"file\": \"/k\"}}",
+                "exactly one of env",
+                "{\"protocol\": \"grpc\", \"baseUrl\": \"http://vllm:8000/v1\", \"servedModel\": \"m\"}", "remote.protocol must be openai-chat");
+        for (Map.Entry<String, String> refusal : refusals.entrySet()) {
+            Files.writeString(dir.resolve("model.json"), "{\"name\": \"vlm\", \"format\": \"remote\", \"remote\": " + refusal.getKey() + "}");
+            assertThat(run("publish", dir.toString())).as(refusal.getKey()).isEqualTo(ModelStoreCommand.INVALID_MODEL);
+            assertThat(err).contains(refusal.getValue());
+        }
+        Files.writeString(dir.resolve("model.json"), "{\"name\": \"vlm\", \"format\": \"onnx\", \"modelFile\": \"m.onnx\","
+                + " \"remote\": {\"baseUrl\": \"http://vllm:8000/v1\", \"servedModel\": \"m\"}}");
+        assertThat(run("publish", dir.toString())).isEqualTo(ModelStoreCommand.INVALID_MODEL);
+        assertThat(err).contains("only such a version does");
+    }
+
+    @Test
     void mistakesGetTheirExitCodeAndASentence() throws Exception {
         assertThat(run("show", "nothing")).isEqualTo(ModelStoreCommand.NOT_FOUND);
         assertThat(err).contains("no model 'nothing'");
