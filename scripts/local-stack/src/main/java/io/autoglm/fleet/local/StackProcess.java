@@ -20,7 +20,7 @@ import java.util.Objects;
 /**
  * One process of the local stack (the broker, the sink, the dispatcher, a function, the simulator):
  * started with its output appended to a log file (or on the terminal), ready once its health endpoint
- * says so, started again the same way when it died ({@link #relaunch()}, for the {@link Supervisor}),
+ * says so, started again the same way when it died ({@link #relaunch(int)}, for the {@link Supervisor}),
  * stopped politely then forcibly. Children run in a session of their own where {@code setsid} exists,
  * so Ctrl-C reaches only the launcher, which then stops them in order.
  */
@@ -91,8 +91,12 @@ final class StackProcess {
         return command;
     }
 
-    /** Starts the process again (after it died), the same way as the first time. */
-    Process relaunch() throws IOException {
+    /** Starts the process again (after it died), the same way as the first time; its log says where the new start begins. */
+    Process relaunch(int restart) throws IOException {
+        if (log != null) {
+            Files.writeString(log, String.format("%n---- %s: started again by the local stack (restart %d) ----%n", java.time.Instant.now(), restart),
+                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        }
         Process next = launcher.launch();
         started = System.nanoTime();
         process = next;

@@ -63,10 +63,10 @@ final class Supervisor {
         this.gaveUp = Objects.requireNonNull(gaveUp, "gaveUp");
     }
 
-    /** Watches {@code process} (started just now) from here on. */
+    /** Watches {@code process} from here on (its uptime counted from its start, not from now). */
     void supervise(StackProcess process, RestartBackoff backoff, Restarted restarted) {
         backoffs.put(process.name(), Objects.requireNonNull(backoff, "backoff"));
-        watch(process, process.process(), nanoTime.getAsLong(), restarted);
+        watch(process, process.process(), nanoTime.getAsLong() - Math.round(process.secondsSinceStart() * 1e9), restarted);
     }
 
     private void watch(StackProcess process, Process incarnation, long startedAt, Restarted restarted) {
@@ -109,7 +109,7 @@ final class Supervisor {
         }
         Process next;
         try {
-            next = process.relaunch();
+            next = process.relaunch(restart);
         } catch (IOException | RuntimeException e) {
             console.accept(String.format("!! %s: could not start it again (%s); NOT trying again", process.name(), e.getMessage()));
             gaveUp.accept(process.name());

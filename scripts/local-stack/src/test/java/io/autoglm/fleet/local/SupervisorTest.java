@@ -59,7 +59,7 @@ class SupervisorTest {
     }
 
     @Test
-    void aKilledProcessIsReportedAtOnceWithItsExitStatusAndTheEndOfItsLogThenStartedAgain() {
+    void aKilledProcessIsReportedAtOnceWithItsExitStatusAndTheEndOfItsLogThenStartedAgain() throws IOException {
         StackProcess heartbeat = heartbeat();
         clock.addAndGet(Duration.ofSeconds(60).toNanos());
 
@@ -78,8 +78,14 @@ class SupervisorTest {
         assertThat(started).hasSize(2);
         assertThat(heartbeat.process()).isSameAs(started.get(1));
         assertThat(restarts).containsExactly(1);
-        assertThat(supervisor.deaths()).containsExactly(new Supervisor.Death("heartbeat", 137, Duration.ofSeconds(60),
-                new Restart(Duration.ofSeconds(1), 1)));
+        assertThat(supervisor.deaths()).singleElement().satisfies(death -> {
+            assertThat(death.name()).isEqualTo("heartbeat");
+            assertThat(death.exitStatus()).isEqualTo(137);
+            // counted from the process's start: the fake clock's minute, plus the moment before it was supervised
+            assertThat(death.uptime()).isBetween(Duration.ofSeconds(60), Duration.ofSeconds(61));
+            assertThat(death.decision()).isEqualTo(new Restart(Duration.ofSeconds(1), 1));
+        });
+        assertThat(Files.readString(log)).endsWith(": started again by the local stack (restart 1) ----\n");
     }
 
     @Test
