@@ -140,7 +140,12 @@ public final class LocalStack {
             options.duration().ifPresent(duration -> scheduler.schedule(() -> end.complete(0), duration.toMillis(), TimeUnit.MILLISECONDS));
         } else {
             simulator = startSimulator(sink);
-            simulator.process().onExit().thenAccept(exited -> end.complete(exited.exitValue()));
+            simulator.process().onExit().thenAccept(exited -> {
+                if (!stopping && exited.exitValue() != 0) {
+                    report("!! fleet-simulator ended with " + Supervisor.exitStatus(exited.exitValue()) + ": stopping.");
+                }
+                end.complete(exited.exitValue());
+            });
         }
         int exit = end.get();
         if (stopping) {

@@ -20,6 +20,8 @@ final class Supervisor {
 
     /** Lines of a dead process's log shown on the console. */
     static final int TAIL_LINES = 10;
+    /** Characters of each such line shown (a client's configuration dump can be thousands); the log has them all. */
+    static final int TAIL_WIDTH = 240;
 
     /** Runs a task later (a scheduled executor in the stack, at once in tests). */
     @FunctionalInterface
@@ -88,7 +90,7 @@ final class Supervisor {
         List<String> tail = process.logTail(TAIL_LINES);
         if (process.log() != null) {
             report.append(tail.isEmpty() ? "; its log " + process.log() + " is empty" : "; the last lines of " + process.log() + ":");
-            tail.forEach(line -> report.append("\n   | ").append(line));
+            tail.forEach(line -> report.append("\n   | ").append(line.length() > TAIL_WIDTH ? line.substring(0, TAIL_WIDTH) + " ..." : line));
         }
         if (decision instanceof RestartBackoff.Restart restart) {
             report.append(String.format("%n!! %s: starting it again in %s (restart %d)", process.name(), RestartBackoff.seconds(restart.delay()),

@@ -36,7 +36,8 @@ class SupervisorTest {
     void supervisor(@TempDir Path logs) throws IOException {
         supervisor = new Supervisor(console::add, (delay, task) -> scheduled.add(new Scheduled(delay, task)), clock::get, gaveUp::add);
         log = logs.resolve("heartbeat.log");
-        Files.write(log, IntStream.rangeClosed(1, 25).mapToObj(i -> "line " + i).collect(Collectors.toList()));
+        Files.write(log, IntStream.rangeClosed(1, 25).mapToObj(i -> i == 20 ? "line 20 " + "x".repeat(1000) : "line " + i)
+                .collect(Collectors.toList()));
     }
 
     private StackProcess heartbeat() {
@@ -68,7 +69,8 @@ class SupervisorTest {
         assertThat(console).hasSize(1);
         String report = console.get(0);
         assertThat(report).startsWith("!! heartbeat DIED: exit status 137 (killed by SIGKILL) after 1 min 00 s; the last lines of " + log + ":");
-        assertThat(report).contains("   | line 16\n").contains("   | line 25\n").doesNotContain("line 15\n");
+        assertThat(report).contains("   | line 16\n").contains("   | line 25\n").doesNotContain("line 15\n")
+                .contains("   | line 20 " + "x".repeat(Supervisor.TAIL_WIDTH - "line 20 ".length()) + " ...\n");
         assertThat(report).endsWith("!! heartbeat: starting it again in 1 s (restart 1)");
         assertThat(scheduled).extracting(Scheduled::delay).containsExactly(Duration.ofSeconds(1));
         assertThat(started).hasSize(1);
