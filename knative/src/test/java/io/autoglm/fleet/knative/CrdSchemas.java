@@ -39,8 +39,16 @@ final class CrdSchemas {
     private CrdSchemas() {
     }
 
-    static CrdSchemas load(Path directory) {
+    /** The CRDs (and CRD-shaped schemas of built-in kinds) in each of {@code directories}. */
+    static CrdSchemas load(Path... directories) {
         CrdSchemas crds = new CrdSchemas();
+        for (Path directory : directories) {
+            crds.add(directory);
+        }
+        return crds;
+    }
+
+    private void add(Path directory) {
         JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4);
         SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().build();
         try (Stream<Path> files = Files.list(directory)) {
@@ -54,7 +62,7 @@ final class CrdSchemas {
                 for (JsonNode version : crd.path("spec").path("versions")) {
                     JsonNode schema = version.path("schema").path("openAPIV3Schema");
                     if (!schema.isMissingNode()) {
-                        crds.schemas.put(group + "/" + version.path("name").asText() + "/" + kind,
+                        schemas.put(group + "/" + version.path("name").asText() + "/" + kind,
                                 factory.getSchema(structural(schema), config));
                     }
                 }
@@ -62,7 +70,6 @@ final class CrdSchemas {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the CRDs in " + directory, e);
         }
-        return crds;
     }
 
     /** The schema for an object's {@code apiVersion} and {@code kind}, when a CRD defines one. */

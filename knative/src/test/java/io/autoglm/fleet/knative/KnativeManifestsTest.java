@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +21,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The manifests as a cluster would get them: every overlay rendered by {@code kubectl kustomize},
@@ -33,7 +31,6 @@ class KnativeManifestsTest {
 
     private static final Path KNATIVE = Path.of(System.getProperty("knative.dir", "."));
     private static final Set<String> KNATIVE_GROUPS = Set.of("serving.knative.dev", "eventing.knative.dev");
-    private static final Map<String, List<JsonNode>> RENDERED = new HashMap<>();
     private static CrdSchemas crds;
 
     @BeforeAll
@@ -48,18 +45,16 @@ class KnativeManifestsTest {
                 }
             }
         }
-        crds = CrdSchemas.load(Files.isDirectory(shared) ? shared : copies);
+        crds = CrdSchemas.load(Files.isDirectory(shared) ? shared : copies, KNATIVE.resolve("schemas"));
         assertThat(crds.size()).as("CRD versions loaded").isGreaterThanOrEqualTo(3);
     }
 
     private static List<JsonNode> rendered(String overlay) {
-        Optional<String> unavailable = Kustomize.unavailable();
-        assumeTrue(unavailable.isEmpty(), unavailable.orElse(""));
-        return RENDERED.computeIfAbsent(overlay, name -> Kustomize.objects(Kustomize.render(KNATIVE.resolve("overlays").resolve(name))));
+        return Kustomize.renderedOrSkip(KNATIVE.resolve("overlays").resolve(overlay));
     }
 
     private static List<JsonNode> ofKind(List<JsonNode> objects, String kind) {
-        return objects.stream().filter(o -> o.path("kind").asText().equals(kind)).toList();
+        return Kustomize.ofKind(objects, kind);
     }
 
     private static JsonNode named(List<JsonNode> objects, String kind, String name) {

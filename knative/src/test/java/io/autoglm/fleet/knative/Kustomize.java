@@ -3,6 +3,7 @@ package io.autoglm.fleet.knative;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,13 +12,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /** Renders a kustomization with {@code kubectl kustomize}, the way {@code kubectl apply -k} would. */
 final class Kustomize {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Map<Path, List<JsonNode>> RENDERED = new ConcurrentHashMap<>();
 
     private Kustomize() {
     }
@@ -49,6 +53,18 @@ final class Kustomize {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The objects of {@code kustomization}, rendered once per run; the calling test is skipped, saying why, where kubectl is missing. */
+    static List<JsonNode> renderedOrSkip(Path kustomization) {
+        Optional<String> unavailable = unavailable();
+        Assumptions.assumeTrue(unavailable.isEmpty(), unavailable.orElse(""));
+        return RENDERED.computeIfAbsent(kustomization, path -> objects(render(path)));
+    }
+
+    /** The objects of one {@code kind}. */
+    static List<JsonNode> ofKind(List<JsonNode> objects, String kind) {
+        return objects.stream().filter(o -> o.path("kind").asText().equals(kind)).toList();
     }
 
     /** The rendered objects. */

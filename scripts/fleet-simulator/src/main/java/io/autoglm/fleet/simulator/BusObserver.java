@@ -4,10 +4,12 @@ import io.autoglm.fleet.events.EventFamily;
 import io.autoglm.fleet.events.EventType;
 import io.autoglm.fleet.events.Events;
 import io.autoglm.fleet.events.Extensions;
+import io.autoglm.fleet.events.Problem;
 import io.autoglm.fleet.events.Rejection;
 import io.autoglm.fleet.events.command.CommandBatchDispatched;
 import io.autoglm.fleet.events.device.DeviceRegistered;
 import io.autoglm.fleet.events.device.DeviceStatusChanged;
+import io.autoglm.fleet.events.device.LivenessStatus;
 import io.autoglm.fleet.events.inference.InferenceCompleted;
 import io.autoglm.fleet.events.inference.InferenceDispatched;
 import io.autoglm.fleet.events.inference.InferenceFailed;
@@ -45,11 +47,16 @@ final class BusObserver implements AutoCloseable {
     record Registration(String requestId, String deviceId) {
     }
 
+    /** A device's new liveness status, as the heartbeat function announced it. */
+    record StatusChange(String deviceId, LivenessStatus status) {
+    }
+
     private static final System.Logger LOG = System.getLogger(BusObserver.class.getName());
     private static final Duration POLL = Duration.ofMillis(100);
 
     private final FleetStatus status;
     private final Queue<Registration> registrations = new ConcurrentLinkedQueue<>();
+    private final Queue<StatusChange> statusChanges = new ConcurrentLinkedQueue<>();
     private final Consumer<byte[]> events;
     private final Consumer<byte[]> deadLetters;
     private final List<Thread> readers;
@@ -98,6 +105,11 @@ final class BusObserver implements AutoCloseable {
         return registrations.poll();
     }
 
+    /** The next device status change seen (null when none is waiting), so operators know which devices are ONLINE. */
+    StatusChange nextStatusChange() {
+        return statusChanges.poll();
+    }
+
     private void observe(Message<byte[]> message) {
         status.onBus();
         CloudEvent event;
@@ -120,12 +132,19 @@ final class BusObserver implements AutoCloseable {
             case DEVICE_STATUS_CHANGED -> {
                 DeviceStatusChanged changed = Events.payload(event, DeviceStatusChanged.class);
                 status.status(tenant, changed.deviceId(), changed.current());
+                statusChanges.add(new StatusChange(changed.deviceId(), changed.current()));
             }
             case COMMAND_DISPATCHED -> status.decision("command dispatched");
-            case COMMAND_REJECTED -> status.decision("command rejected");
+            case COMMAND_REJECTED -> {
+                status.decision("command rejected");
+                status.rejected(problems(event));
+            }
             case COMMAND_BATCH_DISPATCHED -> status.decision("batch of " + Events.payload(event, CommandBatchDispatched.class).commands().size()
                     + " dispatched");
-            case COMMAND_BATCH_REJECTED -> status.decision("batch rejected");
+            case COMMAND_BATCH_REJECTED -> {
+                status.decision("batch rejected");
+                status.rejected(problems(event));
+            }
             case INFERENCE_DISPATCHED -> status.decision("inference to "
                     + String.valueOf(Events.payload(event, InferenceDispatched.class).placement()).toLowerCase());
             case INFERENCE_COMPLETED -> status.inferenceDone(Events.payload(event, InferenceCompleted.class).requestId());
@@ -136,6 +155,10 @@ final class BusObserver implements AutoCloseable {
             default -> {
             }
         }
+    }
+
+    private static List<String> problems(CloudEvent rejection) {
+        return Events.payload(rejection, Rejection.class).problems().stream().map(Problem::message).toList();
     }
 
     private void deadLetter(Message<byte[]> message) {

@@ -68,6 +68,9 @@ public final class FleetSimulator {
                 for (BusObserver.Registration answered; (answered = observer.nextRegistration()) != null; ) {
                     fleet.registered(answered.requestId(), answered.deviceId(), now);
                 }
+                for (BusObserver.StatusChange change; (change = observer.nextStatusChange()) != null; ) {
+                    fleet.statusChanged(change.deviceId(), change.status());
+                }
                 for (Outgoing outgoing : fleet.tick(now)) {
                     for (CloudEvent event : outgoing.events()) {
                         if (event.getType().equals(EventType.INFERENCE_REQUESTED.type())) {
@@ -99,6 +102,13 @@ public final class FleetSimulator {
 
         Thread summary = new Thread(() -> {
             scheduler.shutdownNow();
+            try {
+                scheduler.awaitTermination(1, TimeUnit.SECONDS);
+                // nothing new is sent: what is on its way gets its answer (or its timeout) before the counts are final
+                sink.awaitAnswers(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             StatusBoard.summary(Duration.ofNanos(System.nanoTime() - startNanos), status.snapshot(), options.missing())
                     .forEach(System.out::println);
             System.out.flush();

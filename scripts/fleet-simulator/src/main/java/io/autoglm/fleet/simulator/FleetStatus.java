@@ -22,11 +22,17 @@ final class FleetStatus {
     private final Map<String, LongAdder> registeredPerTenant = new ConcurrentHashMap<>();
     private final LongAdder registrationsRejected = new LongAdder();
     private volatile String lastRegistrationRejection;
-    private final LongAdder sentEvents = new LongAdder();
-    private final LongAdder acceptedEvents = new LongAdder();
-    private final LongAdder refusedRequests = new LongAdder();
-    private final LongAdder unavailableRequests = new LongAdder();
-    private final LongAdder failedRequests = new LongAdder();
+    /** The sink's counts change together (under this lock), so a snapshot always adds up. */
+    private final Object sinkLock = new Object();
+    private long sentEvents;
+    private long acceptedEvents;
+    private long refusedEvents;
+    private long unavailableEvents;
+    private long unansweredEvents;
+    private long inFlightEvents;
+    private long skippedEvents;
+    private final Map<String, LongAdder> rejections = new ConcurrentHashMap<>();
+    private volatile String lastRejection;
     private final LongAdder busEvents = new LongAdder();
     private final Map<String, LongAdder> decisions = new ConcurrentHashMap<>();
     private final Map<String, Long> inferenceSentAt = new ConcurrentHashMap<>();
@@ -36,25 +42,59 @@ final class FleetStatus {
     private final Map<String, LongAdder> deadLetterReasons = new ConcurrentHashMap<>();
     private volatile String lastRefusal = "";
 
+    /** A request of {@code events} went to the sink; one of the answers below follows (until then it is in flight). */
     void sent(int events) {
-        sentEvents.add(events);
+        synchronized (sinkLock) {
+            sentEvents += events;
+            inFlightEvents += events;
+        }
     }
 
+    /** The sink answered 202 to a request of {@code events}. */
     void accepted(int events) {
-        acceptedEvents.add(events);
+        synchronized (sinkLock) {
+            inFlightEvents -= events;
+            acceptedEvents += events;
+        }
     }
 
-    void refused(String detail) {
-        refusedRequests.increment();
+    /** The sink refused a request of {@code events} (a 4xx, or another answer that is not 202 or 503). */
+    void refused(int events, String detail) {
+        synchronized (sinkLock) {
+            inFlightEvents -= events;
+            refusedEvents += events;
+        }
         lastRefusal = detail;
     }
 
-    void unavailable() {
-        unavailableRequests.increment();
+    /** The sink answered 503 to a request of {@code events}. */
+    void unavailable(int events) {
+        synchronized (sinkLock) {
+            inFlightEvents -= events;
+            unavailableEvents += events;
+        }
     }
 
-    void failed() {
-        failedRequests.increment();
+    /** A request of {@code events} got no answer (no connection, timed out). */
+    void unanswered(int events) {
+        synchronized (sinkLock) {
+            inFlightEvents -= events;
+            unansweredEvents += events;
+        }
+    }
+
+    /** A request of {@code events} was not sent: too many were waiting for the sink (not counted as sent). */
+    void skipped(int events) {
+        synchronized (sinkLock) {
+            skippedEvents += events;
+        }
+    }
+
+    /** The router rejected a command or a batch: each of its reasons is counted once, in the words of {@link RejectionReason}. */
+    void rejected(List<String> problems) {
+        problems.stream().map(RejectionReason::of).distinct()
+                .forEach(reason -> rejections.computeIfAbsent(reason, r -> new LongAdder()).increment());
+        lastRejection = String.join("; ", problems);
     }
 
     void onBus() {
@@ -119,9 +159,15 @@ final class FleetStatus {
         inferenceFailures.forEach((reason, count) -> failures.put(reason, count.sum()));
         Map<String, Long> reasons = new TreeMap<>();
         deadLetterReasons.forEach((reason, count) -> reasons.put(reason, count.sum()));
-        return new Snapshot(System.nanoTime(), statuses, registered, registrationsRejected.sum(), lastRegistrationRejection, sentEvents.sum(), acceptedEvents.sum(),
-                refusedRequests.sum(), unavailableRequests.sum(), failedRequests.sum(), lastRefusal, busEvents.sum(), decided,
-                Percentiles.of(latencies), inferenceSentAt.size(), failures, deadLetters.sum(), reasons);
+        Map<String, Long> rejected = new TreeMap<>();
+        rejections.forEach((reason, count) -> rejected.put(reason, count.sum()));
+        SinkCounts sink;
+        synchronized (sinkLock) {
+            sink = new SinkCounts(sentEvents, acceptedEvents, refusedEvents, unavailableEvents, unansweredEvents, inFlightEvents, skippedEvents,
+                    lastRefusal);
+        }
+        return new Snapshot(System.nanoTime(), statuses, registered, registrationsRejected.sum(), lastRegistrationRejection, sink, busEvents.sum(),
+                decided, rejected, lastRejection, Percentiles.of(latencies), inferenceSentAt.size(), failures, deadLetters.sum(), reasons);
     }
 
     /**
@@ -130,9 +176,23 @@ final class FleetStatus {
      * @param statuses per tenant: devices ONLINE, SUSPECT, OFFLINE (by {@link LivenessStatus} ordinal)
      */
     record Snapshot(long at, Map<String, int[]> statuses, Map<String, Long> registered, long registrationsRejected,
-            String lastRegistrationRejection, long sent,
-            long accepted, long refused, long unavailable, long failed, String lastRefusal, long busEvents,
-            Map<String, Long> decisions, Percentiles inference, int inferencePending, Map<String, Long> inferenceFailures,
-            long deadLetters, Map<String, Long> deadLetterReasons) {
+            String lastRegistrationRejection, SinkCounts sink, long busEvents,
+            Map<String, Long> decisions, Map<String, Long> rejections, String lastRejection, Percentiles inference, int inferencePending,
+            Map<String, Long> inferenceFailures, long deadLetters, Map<String, Long> deadLetterReasons) {
+    }
+
+    /**
+     * What became of the events sent to the sink, in events (a batch counts each of its events): every event sent
+     * is accepted, refused, unavailable, unanswered or still in flight.
+     *
+     * @param skipped events not sent at all, because too many requests were waiting (not part of {@code sent})
+     */
+    record SinkCounts(long sent, long accepted, long refused, long unavailable, long unanswered, long inFlight, long skipped,
+            String lastRefusal) {
+
+        /** Sent events that none of the outcomes accounts for: always 0, the counts being kept so; the summary shows it. */
+        long unaccounted() {
+            return sent - accepted - refused - unavailable - unanswered - inFlight;
+        }
     }
 }

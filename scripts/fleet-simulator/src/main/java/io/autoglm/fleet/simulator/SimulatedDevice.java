@@ -1,6 +1,7 @@
 package io.autoglm.fleet.simulator;
 
 import io.autoglm.fleet.events.device.DeviceDeclaration;
+import io.autoglm.fleet.events.device.LivenessStatus;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -8,7 +9,8 @@ import java.util.Objects;
 
 /**
  * One simulated device: its declaration, the id the registry gave it, its heartbeat rhythm (interval
- * and jitter) and whether it is silent right now (dropped out until {@link #silentUntil()}).
+ * and jitter), whether it is silent right now (dropped out until {@link #silentUntil()}) and the status the
+ * heartbeat function gave it.
  */
 final class SimulatedDevice {
 
@@ -23,6 +25,7 @@ final class SimulatedDevice {
     private long seq;
     private Instant nextHeartbeat;
     private Instant silentUntil;
+    private LivenessStatus status;
 
     SimulatedDevice(String tenant, String serial, DeviceDeclaration declaration, Duration interval, double jitter) {
         this.tenant = Objects.requireNonNull(tenant);
@@ -102,6 +105,15 @@ final class SimulatedDevice {
 
     Instant silentUntil() {
         return silentUntil;
+    }
+
+    /** Its status as the heartbeat function last announced it (null before the first). */
+    LivenessStatus status() {
+        return status;
+    }
+
+    void status(LivenessStatus now) {
+        status = now;
     }
 
     void dropOut(Instant until) {

@@ -17,6 +17,7 @@ import io.autoglm.fleet.events.device.DeviceLoad;
 import io.autoglm.fleet.events.device.DeviceTier;
 import io.autoglm.fleet.events.device.Gpu;
 import io.autoglm.fleet.events.device.Hardware;
+import io.autoglm.fleet.events.device.LivenessStatus;
 import io.autoglm.fleet.events.device.Location;
 import io.autoglm.fleet.events.device.Network;
 import io.autoglm.fleet.events.device.NetworkType;
@@ -54,6 +55,7 @@ final class SimulatedFleet {
     private final Random random;
     private final List<SimulatedDevice> devices = new ArrayList<>();
     private final Map<String, SimulatedDevice> byRegistration = new HashMap<>();
+    private final Map<String, SimulatedDevice> byDeviceId = new HashMap<>();
     private final Map<String, Instant> nextBurst = new HashMap<>();
     private final Map<String, Double> commandCredit = new HashMap<>();
     private final List<String> tenants;
@@ -94,8 +96,17 @@ final class SimulatedFleet {
         SimulatedDevice device = byRegistration.remove(registrationId);
         if (device != null && !device.registered()) {
             device.registered(deviceId, now.plusMillis(random.nextInt((int) behaviour.heartbeatInterval().toMillis())));
+            byDeviceId.put(deviceId, device);
         }
         return Optional.ofNullable(device);
+    }
+
+    /** The heartbeat function announced a device's new status: operators send commands only to what they see ONLINE. */
+    void statusChanged(String deviceId, LivenessStatus status) {
+        SimulatedDevice device = byDeviceId.get(deviceId);
+        if (device != null) {
+            device.status(status);
+        }
     }
 
     /** What to send at {@code now}. */
@@ -123,6 +134,7 @@ final class SimulatedFleet {
     private void register(SimulatedDevice device, Instant now, List<Outgoing> outgoing) {
         if (provisionalIds) {
             device.registered("sim-" + device.serial(), now.plusMillis(random.nextInt((int) behaviour.heartbeatInterval().toMillis())));
+            byDeviceId.put(device.deviceId(), device);
             return;
         }
         if (device.registrationSentAt() != null && now.isBefore(device.registrationSentAt().plus(behaviour.registrationRetry()))) {
@@ -157,18 +169,31 @@ final class SimulatedFleet {
         device.nextHeartbeat(now.plusMillis(Math.round(device.interval().toMillis() * (1 + spread))));
     }
 
+    /**
+     * An operator's commands: as a real one would, each for a device the console shows ONLINE, asking only for what that
+     * device registered (its platform, an action it supports, no more memory than it has), so the router has at least
+     * one device for it; none while the tenant has no device ONLINE. A rejection then means something (the device
+     * left, the router saw another status).
+     */
     private void commands(String tenant, double elapsed, Instant now, List<Outgoing> outgoing) {
+        List<SimulatedDevice> online = devices.stream()
+                .filter(d -> d.tenant().equals(tenant) && d.registered() && d.status() == LivenessStatus.ONLINE).toList();
+        if (online.isEmpty()) {
+            commandCredit.put(tenant, 0.0);
+            return;
+        }
         double credit = commandCredit.get(tenant) + elapsed * behaviour.commandsPerSecond();
         while (credit >= 1) {
             credit -= 1;
             URI source = URI.create("/operators/" + tenant + "/console");
             if (random.nextDouble() < behaviour.batchShare()) {
                 String batchId = "batch-" + tenant + "-" + (++sequence);
-                List<CommandRequested> commands = List.of(command(batchId + "-1"), command(batchId + "-2"), command(batchId + "-3"));
+                List<CommandRequested> commands = List.of(command(batchId + "-1", online), command(batchId + "-2", online),
+                        command(batchId + "-3", online));
                 outgoing.add(Outgoing.binary(tenant, Events.newEvent(EventType.COMMAND_BATCH_REQUESTED, source, tenant, null,
                         new CommandBatchRequested(batchId, commands)).withId(batchId).build()));
             } else {
-                CommandRequested command = command("cmd-" + tenant + "-" + (++sequence));
+                CommandRequested command = command("cmd-" + tenant + "-" + (++sequence), online);
                 outgoing.add(Outgoing.binary(tenant, Events.newEvent(EventType.COMMAND_REQUESTED, source, tenant, null, command)
                         .withId(command.commandId()).build()));
             }
@@ -176,14 +201,21 @@ final class SimulatedFleet {
         commandCredit.put(tenant, credit);
     }
 
-    private CommandRequested command(String id) {
-        AgentAction action = List.of(AgentAction.LAUNCH, AgentAction.TAP, AgentAction.SWIPE, AgentAction.BACK, AgentAction.HOME)
-                .get(random.nextInt(5));
-        Requirements requirements = new Requirements(random.nextBoolean() ? List.of(Platform.ANDROID) : List.of(), Map.of(),
-                random.nextBoolean() ? 4096 : null, false, List.of(action), random.nextInt(4) == 0 ? REGIONS.get(random.nextInt(REGIONS.size())) : null);
+    private CommandRequested command(String id, List<SimulatedDevice> online) {
+        DeviceCapabilities target = online.get(random.nextInt(online.size())).declaration().capabilities();
+        List<AgentAction> actions = target.supportedActions();
+        AgentAction action = actions.get(random.nextInt(actions.size()));
+        int memory = target.hardware().memoryMb();
+        Requirements requirements = new Requirements(random.nextBoolean() ? List.of(target.platform()) : List.of(), Map.of(),
+                random.nextBoolean() ? Math.min(memory, 4096) : null, false, List.of(action),
+                random.nextInt(4) == 0 ? target.location().region() : null);
         RoutingStrategy strategy = RoutingStrategy.values()[random.nextInt(RoutingStrategy.values().length)];
         return new CommandRequested(id, null, Delivery.UNICAST, strategy, requirements,
-                new CommandAction(action, action == AgentAction.LAUNCH ? Map.of("app", "Settings") : Map.of()), 30_000L);
+                new CommandAction(action, switch (action) {
+                    case LAUNCH -> Map.of("app", "Settings");
+                    case TYPE -> Map.of("text", "dark mode");
+                    default -> Map.of();
+                }), 30_000L);
     }
 
     private Outgoing burst(String tenant, Instant now) {

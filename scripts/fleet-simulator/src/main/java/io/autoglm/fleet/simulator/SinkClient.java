@@ -15,13 +15,15 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Sends the simulated fleet's events to the ingress sink as a device, an operator console or an app
  * would: with the tenant's bearer token, in binary, structured or batch mode. Counts what the sink
- * answered; at most {@link #MAX_IN_FLIGHT} requests wait for an answer, beyond that heartbeats are
- * skipped (a slow sink shows as SUSPECT devices, as it would in the field).
+ * answered, in events (every event sent ends accepted, refused, unavailable or unanswered, or is still in
+ * flight); at most {@link #MAX_IN_FLIGHT} requests wait for an answer, beyond that events are skipped
+ * (counted as such; a slow sink shows as SUSPECT devices, as it would in the field).
  */
 final class SinkClient {
 
@@ -43,7 +45,9 @@ final class SinkClient {
 
     /** Sends one request; completes with the HTTP status, 0 when skipped (too many in flight), -1 when no answer came. */
     CompletableFuture<Integer> send(Outgoing outgoing) {
+        int events = outgoing.events().size();
         if (inFlight.get() >= MAX_IN_FLIGHT) {
+            status.skipped(events);
             return CompletableFuture.completedFuture(0);
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(sink).timeout(Duration.ofSeconds(10))
@@ -59,25 +63,51 @@ final class SinkClient {
             default -> request.header("Content-Type", "application/cloudevents-batch+json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(batch(outgoing)));
         }
-        int events = outgoing.events().size();
         status.sent(events);
         inFlight.incrementAndGet();
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
-            inFlight.decrementAndGet();
+        CompletableFuture<HttpResponse<String>> answer;
+        try {
+            answer = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        return answer.handle((response, failure) -> {
+            // counted before the request leaves the in-flight ones, so a summary after awaitAnswers sees every outcome
+            int code;
             if (failure != null) {
-                status.failed();
-                return -1;
-            }
-            int code = response.statusCode();
-            if (code == 202) {
-                status.accepted(events);
-            } else if (code == 503) {
-                status.unavailable();
+                status.unanswered(events);
+                code = -1;
             } else {
-                status.refused(code + " " + response.body());
+                code = response.statusCode();
+                if (code == 202) {
+                    status.accepted(events);
+                } else if (code == 503) {
+                    status.unavailable(events);
+                } else {
+                    status.refused(events, code + " " + response.body());
+                }
+            }
+            synchronized (inFlight) {
+                inFlight.decrementAndGet();
+                inFlight.notifyAll();
             }
             return code;
         });
+    }
+
+    /** Waits until every request sent has its outcome, or {@code timeout} passed; true when none is left in flight. */
+    boolean awaitAnswers(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (inFlight) {
+            while (inFlight.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(inFlight, left);
+            }
+        }
+        return true;
     }
 
     private byte[] batch(Outgoing outgoing) {

@@ -23,10 +23,12 @@ final class StatusBoard {
         double seconds = Math.max(1e-3, (now.at() - before.at()) / 1e9);
         List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "t+%s  devices: %s", clock(elapsed), devices(now)));
-        lines.add(String.format(Locale.ROOT, "         sink: %,d events accepted (%.0f/s), %d refused, %d unavailable, %d no answer | bus: %.0f events/s",
-                now.accepted(), (now.accepted() - before.accepted()) / seconds, now.refused(), now.unavailable(), now.failed(),
-                (now.busEvents() - before.busEvents()) / seconds));
+        FleetStatus.SinkCounts sink = now.sink();
+        lines.add(String.format(Locale.ROOT, "         sink: %,d events accepted (%.0f/s), %,d refused, %,d unavailable, %,d no answer, %,d in flight"
+                        + " | bus: %.0f events/s", sink.accepted(), (sink.accepted() - before.sink().accepted()) / seconds, sink.refused(),
+                sink.unavailable(), sink.unanswered(), sink.inFlight(), (now.busEvents() - before.busEvents()) / seconds));
         lines.add(String.format(Locale.ROOT, "         routing: %s", decisions(now.decisions())));
+        lines.add(String.format(Locale.ROOT, "         rejected because: %s", rejections(now.rejections(), 3)));
         lines.add(String.format(Locale.ROOT, "         inference: %s | dead letters: %,d", inference(now), now.deadLetters()));
         return lines;
     }
@@ -42,13 +44,26 @@ final class StatusBoard {
             lines.add(String.format(Locale.ROOT, "                  %d registrations rejected; the last: %s", end.registrationsRejected(),
                     truncate(String.valueOf(end.lastRegistrationRejection()), 160)));
         }
-        lines.add(String.format(Locale.ROOT, "  sink            %,d events sent, %,d accepted (%.0f/s); %d requests refused, %d unavailable, %d without answer",
-                end.sent(), end.accepted(), end.accepted() / seconds, end.refused(), end.unavailable(), end.failed()));
-        if (end.refused() > 0) {
-            lines.add("                  last refusal: " + truncate(end.lastRefusal(), 160));
+        FleetStatus.SinkCounts sink = end.sink();
+        lines.add(String.format(Locale.ROOT, "  sink            %,d events sent = %,d accepted (%.0f/s) + %,d refused + %,d unavailable (503)"
+                        + " + %,d without answer + %,d in flight at stop", sink.sent(), sink.accepted(), sink.accepted() / seconds, sink.refused(),
+                sink.unavailable(), sink.unanswered(), sink.inFlight()));
+        if (sink.unaccounted() != 0) {
+            lines.add(String.format(Locale.ROOT, "                  %,d events sent are in none of these (a bug of the simulator's counts)", sink.unaccounted()));
+        }
+        if (sink.skipped() > 0) {
+            lines.add(String.format(Locale.ROOT, "                  %,d events not sent: %d requests were already waiting for the sink", sink.skipped(),
+                    SinkClient.MAX_IN_FLIGHT));
+        }
+        if (sink.refused() > 0) {
+            lines.add("                  last refusal: " + truncate(sink.lastRefusal(), 160));
         }
         lines.add(String.format(Locale.ROOT, "  bus             %,d events seen (%.0f/s)", end.busEvents(), end.busEvents() / seconds));
         lines.add(String.format(Locale.ROOT, "  routing         %s", decisions(end.decisions())));
+        if (!end.rejections().isEmpty()) {
+            lines.add(String.format(Locale.ROOT, "  rejected        %s", rejections(end.rejections(), 5)));
+            lines.add("                  the last: " + truncate(String.valueOf(end.lastRejection()), 200));
+        }
         lines.add(String.format(Locale.ROOT, "  inference       %s", inference(end)));
         if (!end.inferenceFailures().isEmpty()) {
             lines.add("                  failed: " + end.inferenceFailures());
@@ -81,6 +96,16 @@ final class StatusBoard {
         return decisions.isEmpty() ? "no decision yet"
                 : decisions.entrySet().stream().map(d -> String.format(Locale.ROOT, "%,d %s", d.getValue(), d.getKey()))
                 .collect(Collectors.joining(", "));
+    }
+
+    /** The {@code top} reasons of the router's rejections, most frequent first. */
+    private static String rejections(Map<String, Long> reasons, int top) {
+        if (reasons.isEmpty()) {
+            return "nothing rejected";
+        }
+        String shown = reasons.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(top).map(r -> String.format(Locale.ROOT, "%,d %s", r.getValue(), r.getKey())).collect(Collectors.joining(", "));
+        return reasons.size() > top ? shown + " (and " + (reasons.size() - top) + " more reasons)" : shown;
     }
 
     private static String inference(FleetStatus.Snapshot snapshot) {

@@ -18,8 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Bearer tokens for the ingress sink, one per tenant: RS256 JWTs with the tenant in the
- * {@value #TENANT_CLAIM} claim, signed with a PKCS#8 PEM private key (the local stack's LOCAL ONLY
- * key). JDK only: a header, a payload, a signature.
+ * {@value #TENANT_CLAIM} claim, signed with a PKCS#8 PEM private key (the local stack's own, made on its
+ * first run in {@code .local-stack/jwt/}). JDK only: a header, a payload, a signature.
  */
 public final class TenantTokens {
 

@@ -11,9 +11,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -29,8 +33,10 @@ public final class LocalStack {
 
     private static final Duration GRACE = Duration.ofSeconds(15);
     private static final String TRIGGERS = "knative/base/triggers/triggers.yaml";
-    private static final String LOCAL_PUBLIC_KEY = "knative/overlays/local/jwt/local-only-public.pem";
-    private static final String LOCAL_PRIVATE_KEY = "knative/overlays/local/jwt/local-only-private.pem";
+    /** The processes without which the stack is no use: when one of them cannot be kept running, the run ends. */
+    private static final java.util.Set<String> VITAL = java.util.Set.of("pulsar", "ingress-sink", "trigger-dispatcher");
+    /** Console lines kept free after a report while the simulator rewrites its live status in place (a terminal only). */
+    private static final int STATUS_LINES = 8;
     /**
      * As in knative/base/bridge: the dispatcher, on the path of every event, keeps C2 (1.5-1.8x the
      * throughput of C1 alone, BENCHMARKS.md); the sink runs C1 only, which keeps C2's compiler arenas
@@ -57,6 +63,15 @@ public final class LocalStack {
     private final StackOptions options;
     private final List<StackProcess> processes = new ArrayList<>();
     private final Map<String, String> missing = new LinkedHashMap<>();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "local-stack-supervisor");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** Completes with the run's exit status: the simulator ended, --duration is over, or a vital process could not be kept running. */
+    private final CompletableFuture<Integer> end = new CompletableFuture<>();
+    private final Supervisor supervisor;
+    private LocalSigningKey signingKey;
     private PulsarStandalone broker;
     private StackProcess simulator;
     private volatile boolean stopping;
@@ -65,6 +80,8 @@ public final class LocalStack {
         this.repo = repo;
         this.state = repo.resolve(".local-stack");
         this.options = options;
+        this.supervisor = new Supervisor(LocalStack::report, (delay, task) -> scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS),
+                System::nanoTime, this::gaveUp);
     }
 
     public static void main(String[] args) throws Exception {
@@ -95,6 +112,10 @@ public final class LocalStack {
         PulsarStandalone.deleteTree(state.resolve("logs"));
         Files.createDirectories(state.resolve("logs"));
         say("autoglm-fleet local stack: %s (logs in %s)", repo, repo.relativize(state.resolve("logs")));
+        boolean fresh = !Files.exists(state.resolve("jwt").resolve("private.pem"));
+        signingKey = LocalSigningKey.in(state.resolve("jwt"));
+        say("  %-19s %s %s (tokens are signed with %s)", "signing key", fresh ? "made" : "kept", repo.relativize(signingKey.publicKey()),
+                repo.relativize(signingKey.privateKey()));
 
         startBroker();
         List<StackProcess> functions = startFunctions();
@@ -105,21 +126,70 @@ public final class LocalStack {
             say("the bridge did not start; see the logs above. Stopping.");
             return 1;
         }
-        report(all);
-        if (!options.simulate()) {
-            say("%nNo simulator (--no-simulator). Send events to the sink with a token signed by %s, e.g.", LOCAL_PRIVATE_KEY);
-            say("  curl -H \"Authorization: Bearer <JWT>\" -H 'ce-specversion: 1.0' ... %s/", sink.url());
-            say("Ctrl-C stops everything.");
-            while (sink.alive() && dispatcher.alive()) {
-                Thread.sleep(1000);
-            }
-            return 1;
-        }
-        simulator = startSimulator(sink);
         ProcessWatchdog.watch(ProcessHandle.current(), processes.stream().map(p -> p.process().toHandle()).toList(),
                 state.resolve("logs").resolve("watchdog.log"));
-        int exit = simulator.process().waitFor();
-        return stopping ? 0 : exit;
+        for (StackProcess process : all) {
+            supervise(process, HEALTHY);
+        }
+        report(all);
+        if (!options.simulate()) {
+            say("%nNo simulator (--no-simulator). Send events to the sink with a token signed by %s, e.g.", repo.relativize(signingKey.privateKey()));
+            say("  curl -H \"Authorization: Bearer <JWT>\" -H 'ce-specversion: 1.0' ... %s/", sink.url());
+            say(options.duration().map(d -> "Stops after " + d.toString().substring(2).toLowerCase(Locale.ROOT) + ", or on Ctrl-C.")
+                    .orElse("Ctrl-C stops everything."));
+            options.duration().ifPresent(duration -> scheduler.schedule(() -> end.complete(0), duration.toMillis(), TimeUnit.MILLISECONDS));
+        } else {
+            simulator = startSimulator(sink);
+            simulator.process().onExit().thenAccept(exited -> {
+                if (!stopping && exited.exitValue() != 0) {
+                    report("!! fleet-simulator ended with " + Supervisor.exitStatus(exited.exitValue()) + ": stopping.");
+                }
+                end.complete(exited.exitValue());
+            });
+        }
+        int exit = end.get();
+        if (stopping) {
+            return 0;
+        }
+        return exit != 0 ? exit : supervisor.deaths().isEmpty() ? 0 : 1;
+    }
+
+    /** How to tell that a process (started again) is ready. */
+    @FunctionalInterface
+    private interface Readiness {
+        boolean await(StackProcess process, Duration timeout) throws InterruptedException;
+    }
+
+    private static final Readiness HEALTHY = (process, timeout) -> process.awaitHealthy("/q/health/ready", timeout);
+
+    /** Watches {@code process}: reported when it dies, started again, and said so once it is ready again. */
+    private void supervise(StackProcess process, Readiness readiness) {
+        supervisor.supervise(process, RestartBackoff.standard(), (restarted, count) -> CompletableFuture.runAsync(() -> {
+            try {
+                remember(restarted.process().toHandle(), restarted.name());
+                ProcessWatchdog.watch(ProcessHandle.current(), List.of(restarted.process().toHandle()),
+                        state.resolve("logs").resolve("watchdog-" + restarted.name() + "-" + count + ".log"));
+                boolean ready = readiness.await(restarted, Duration.ofMinutes(3));
+                if (!stopping && restarted.alive()) {
+                    report(String.format(Locale.ROOT, ready ? "!! %s is back: ready in %.1f s (restart %d)"
+                            : "!! %s was started again but is not ready after %.0f s (restart %d)", restarted.name(), restarted.secondsSinceStart(), count));
+                }
+            } catch (IOException e) {
+                report("!! " + restarted.name() + ": cannot watch its restart: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+    }
+
+    /** A process will not be started again: a vital one ends the run; without a function the rest goes on. */
+    private void gaveUp(String name) {
+        if (VITAL.contains(name)) {
+            report("!! the stack cannot go on without " + name + ": stopping.");
+            end.complete(1);
+        } else {
+            report("!! going on without " + name + ": its Trigger's events wait in Pulsar or go to dead letters.");
+        }
     }
 
     private void startBroker() throws IOException {
@@ -132,6 +202,9 @@ public final class LocalStack {
         broker.start(Duration.ofMinutes(3));
         remember(broker.process().toHandle(), "pulsar");
         ProcessWatchdog.watch(ProcessHandle.current(), List.of(broker.process().toHandle()), state.resolve("logs").resolve("watchdog-pulsar.log"));
+        // the broker's data and ports stay, so a restart is the same broker
+        supervise(StackProcess.of("pulsar", 0, broker.log(), broker.process(), broker::launch),
+                (process, timeout) -> PulsarStandalone.awaitRoundTrip(broker.serviceUrl(), process.process(), timeout));
         say("  %-19s %s  admin %s  ready in %.1f s", "pulsar", broker.serviceUrl(), broker.adminUrl(),
                 (System.nanoTime() - started) / 1e9);
     }
@@ -179,9 +252,8 @@ public final class LocalStack {
                 continue;
             }
             int port = PulsarStandalone.freePort();
-            Map<String, String> properties = new LinkedHashMap<>(spec.properties());
-            properties.put("quarkus.http.port", Integer.toString(port));
-            properties.put("autoglm.pulsar.service-url", broker.serviceUrl());
+            Map<String, String> properties = service(port, broker.serviceUrl());
+            properties.putAll(spec.properties());
             StackProcess process = launch(spec.name(), port, StackProcess.java(spec.jvm(), properties,
                     List.of("-jar", spec.jar(repo).toString())), spec.environment());
             starting.put(process, spec);
@@ -200,19 +272,15 @@ public final class LocalStack {
     private StackProcess startSink() throws IOException {
         Path jar = bridgeJar("sink");
         int port = PulsarStandalone.freePort();
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("quarkus.http.port", Integer.toString(port));
-        properties.put("autoglm.pulsar.service-url", broker.serviceUrl());
-        properties.put("mp.jwt.verify.publickey.location", repo.resolve(LOCAL_PUBLIC_KEY).toString());
+        Map<String, String> properties = service(port, broker.serviceUrl());
+        properties.put("mp.jwt.verify.publickey.location", signingKey.publicKey().toString());
         return launch("ingress-sink", port, StackProcess.java(SINK_JVM, properties, List.of("-jar", jar.toString())), Map.of());
     }
 
     private StackProcess startDispatcher(List<StackProcess> functions) throws IOException {
         Path jar = bridgeJar("dispatcher");
         int port = PulsarStandalone.freePort();
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("quarkus.http.port", Integer.toString(port));
-        properties.put("autoglm.pulsar.service-url", broker.serviceUrl());
+        Map<String, String> properties = service(port, broker.serviceUrl());
         properties.put("autoglm.dispatcher.triggers", repo.resolve(TRIGGERS).toString());
         properties.put("autoglm.dispatcher.topic-discovery", "1s");
         properties.put("autoglm.dispatcher.stats-interval", "0s");
@@ -235,7 +303,7 @@ public final class LocalStack {
         String classpath = jar + java.io.File.pathSeparator + jar.resolveSibling("lib") + java.io.File.separator + "*";
         List<String> arguments = new ArrayList<>(List.of("-cp", classpath, "io.autoglm.fleet.simulator.FleetSimulator",
                 "--sink", sink.url(), "--pulsar", broker.serviceUrl(),
-                "--signing-key", repo.resolve(LOCAL_PRIVATE_KEY).toString(),
+                "--signing-key", signingKey.privateKey().toString(),
                 "--devices", Integer.toString(options.devices()), "--tenants", String.join(",", options.tenants()),
                 "--seed", Long.toString(options.seed())));
         options.duration().ifPresent(duration -> arguments.addAll(List.of("--duration", duration.toString())));
@@ -247,6 +315,18 @@ public final class LocalStack {
         processes.add(process);
         remember(process.process().toHandle(), "fleet-simulator");
         return process;
+    }
+
+    /**
+     * The settings every HTTP service of the stack starts with: its port, on loopback only (the functions take
+     * any tenant without a token; nothing else on the network may reach them), and the broker.
+     */
+    static Map<String, String> service(int port, String pulsarServiceUrl) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("quarkus.http.host", PulsarStandalone.LOOPBACK);
+        properties.put("quarkus.http.port", Integer.toString(port));
+        properties.put("autoglm.pulsar.service-url", pulsarServiceUrl);
+        return properties;
     }
 
     private Path bridgeJar(String module) {
@@ -318,6 +398,14 @@ public final class LocalStack {
             return;
         }
         stopping = true;
+        supervisor.stop();
+        scheduler.shutdownNow();
+        try {
+            // a restart under way finishes first, so what it started is stopped below
+            scheduler.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (simulator != null && simulator.alive()) {
             simulator.stop(Duration.ofSeconds(20)); // it prints its summary on the way out
         }
@@ -336,6 +424,7 @@ public final class LocalStack {
                 broker == null || broker.process() == null ? Stream.empty() : Stream.of(broker.process().toHandle()))
                 .flatMap(p -> Stream.concat(Stream.of(p), p.descendants())).filter(ProcessHandle::isAlive).count();
         say(left == 0 ? "%nStopped the local stack: nothing left running." : "%nStopped the local stack, but %d process(es) are still alive.", left);
+        supervisor.summary().forEach(line -> say("%s", line));
         try {
             Files.deleteIfExists(state.resolve("processes"));
         } catch (IOException e) {
@@ -350,6 +439,21 @@ public final class LocalStack {
             case "ingress-sink" -> 1;
             default -> 2;
         };
+    }
+
+    /**
+     * A report from the supervisor. On a terminal, where the simulator rewrites its last lines in place, blank lines
+     * follow it, so the next status overwrites those rather than the report.
+     */
+    private static void report(String text) {
+        StringBuilder out = new StringBuilder(text).append(System.lineSeparator());
+        if (System.console() != null) {
+            out.append(System.lineSeparator().repeat(STATUS_LINES));
+        }
+        synchronized (System.out) {
+            System.out.print(out);
+            System.out.flush();
+        }
     }
 
     private static void say(String format, Object... arguments) {

@@ -23,7 +23,7 @@ record StackOptions(int devices, List<String> tenants, Optional<Duration> durati
 
               --devices N      simulated devices, split over the tenants (default 200)
               --tenants a,b    tenants of the simulated fleet (default acme,globex)
-              --duration D     stop after D (default: run until Ctrl-C)
+              --duration D     stop after D, with or without the simulator (default: run until Ctrl-C)
               --seed N         random seed of the simulator (default 1)
               --no-simulator   start the stack only and print how to send events to it
               --rebuild        rebuild every module before starting (default: build only what is missing)

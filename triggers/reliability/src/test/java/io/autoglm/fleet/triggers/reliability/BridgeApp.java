@@ -2,6 +2,7 @@ package io.autoglm.fleet.triggers.reliability;
 
 import io.autoglm.fleet.events.pulsar.local.ProcessTrees;
 import io.autoglm.fleet.events.pulsar.local.PulsarStandalone;
+import io.autoglm.fleet.local.LocalSigningKey;
 import io.autoglm.fleet.local.LocalStack;
 
 import java.io.IOException;
@@ -27,6 +28,8 @@ import java.util.stream.Stream;
 final class BridgeApp implements AutoCloseable {
 
     static final Path REPO = Path.of(System.getProperty("autoglm.repo", "../..")).toAbsolutePath().normalize();
+    /** The key pair the tests' tokens are signed with: made on first use, under target/ (none is committed). */
+    static final LocalSigningKey SIGNING_KEY = LocalSigningKey.in(REPO.resolve("triggers/reliability/target/jwt"));
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private final String name;
@@ -67,7 +70,7 @@ final class BridgeApp implements AutoCloseable {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("autoglm.pulsar.service-url", serviceUrl);
         properties.put("autoglm.pulsar.namespace", namespace);
-        properties.put("mp.jwt.verify.publickey.location", REPO.resolve("knative/overlays/local/jwt/local-only-public.pem").toString());
+        properties.put("mp.jwt.verify.publickey.location", SIGNING_KEY.publicKey().toString());
         return new BridgeApp("ingress-sink", LocalStack.SINK_JVM, REPO.resolve("triggers/sink/target/quarkus-app/quarkus-run.jar"), properties,
                 logs.resolve("ingress-sink.log"));
     }

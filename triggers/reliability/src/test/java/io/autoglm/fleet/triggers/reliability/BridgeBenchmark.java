@@ -324,8 +324,7 @@ public final class BridgeBenchmark {
 
     /** Posts {@code count} single events with 16 requests in flight; events per second accepted. */
     private static double loadSink(URI sink, int count) throws Exception {
-        TenantTokens tokens = new TenantTokens(TenantTokens.readPrivateKey(
-                BridgeApp.REPO.resolve("knative/overlays/local/jwt/local-only-private.pem")), Duration.ofHours(1));
+        TenantTokens tokens = new TenantTokens(TenantTokens.readPrivateKey(BridgeApp.SIGNING_KEY.privateKey()), Duration.ofHours(1));
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Semaphore inFlight = new Semaphore(16);
         AtomicLong accepted = new AtomicLong();

@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -39,8 +38,7 @@ final class HeartbeatSender implements Runnable {
         this.tenant = tenant;
         this.devices = devices;
         this.pause = pause;
-        this.tokens = new TenantTokens(TenantTokens.readPrivateKey(
-                BridgeApp.REPO.resolve(Path.of("knative/overlays/local/jwt/local-only-private.pem"))), Duration.ofHours(1));
+        this.tokens = new TenantTokens(TenantTokens.readPrivateKey(BridgeApp.SIGNING_KEY.privateKey()), Duration.ofHours(1));
     }
 
     @Override
