@@ -56,6 +56,16 @@ public final class InferenceFailure extends RuntimeException {
         return new InferenceFailure(FailureReason.TIMEOUT, message, List.of(), false, null);
     }
 
+    /** A remote backend that did not answer through every retry. */
+    public static InferenceFailure backendUnavailable(String message) {
+        return new InferenceFailure(FailureReason.BACKEND_UNAVAILABLE, message, List.of(), false, null);
+    }
+
+    /** A remote backend that refused the version's credential. */
+    public static InferenceFailure credentialRefused(String message) {
+        return new InferenceFailure(FailureReason.CREDENTIAL_REFUSED, message, List.of(), false, null);
+    }
+
     public static InferenceFailure internal(String message, Throwable cause) {
         return new InferenceFailure(FailureReason.INTERNAL, message, List.of(), false, cause);
     }

@@ -27,16 +27,21 @@ import jakarta.inject.Inject;
  * <tr><td>BAD_REQUEST, UNKNOWN_MODEL</td><td>400 problem (every problem, the reason)</td><td>no retry: dead letter</td></tr>
  * <tr><td>CAPACITY</td><td>429 problem, Retry-After</td><td>retry with back-off</td></tr>
  * <tr><td>NOT_READY</td><td>503 problem, Retry-After</td><td>retry with back-off</td></tr>
- * <tr><td>TIMEOUT</td><td>200 {@code io.autoglm.inference.failed}</td><td>the reply goes to the requester</td></tr>
+ * <tr><td>TIMEOUT, BACKEND_UNAVAILABLE, CREDENTIAL_REFUSED</td><td>200 {@code io.autoglm.inference.failed}</td><td>the reply goes to
+ * the requester</td></tr>
  * <tr><td>INTERNAL</td><td>500 problem with an error id</td><td>retry</td></tr>
  * </table>
  * A timeout is answered as an event, not a status: the request was taken and may have run, retrying
- * it blindly doubles load exactly when the model is slow; the requester decides.
+ * it blindly doubles load exactly when the model is slow; the requester decides. So are a remote backend's
+ * failures: its own retries are spent (or its credential refused), another round of them would not help.
  *
  * <p>{@code io.autoglm.model.version.promoted} and {@code .published} make the function re-read the
  * store and hot-swap the versions it serves (answered 204, the swap runs in the background).
  */
 public class InferenceFunction {
+
+    private static final java.util.Set<FailureReason> ANSWERED_AS_EVENTS = java.util.EnumSet.of(FailureReason.TIMEOUT,
+            FailureReason.BACKEND_UNAVAILABLE, FailureReason.CREDENTIAL_REFUSED);
 
     @Inject
     InferenceService service;
@@ -55,11 +60,11 @@ public class InferenceFunction {
         String partitionKey = Replies.partitionKey(event);
         return Uni.createFrom().completionStage(() -> service.infer(request))
                 .map(completed -> reply(EventType.INFERENCE_COMPLETED, completed, tenant, partitionKey))
-                .onFailure(failure -> InferenceFailure.of(failure).reason() == FailureReason.TIMEOUT)
+                .onFailure(failure -> ANSWERED_AS_EVENTS.contains(InferenceFailure.of(failure).reason()))
                 .recoverWithItem(failure -> {
-                    InferenceFailure timeout = InferenceFailure.of(failure);
+                    InferenceFailure answered = InferenceFailure.of(failure);
                     return reply(EventType.INFERENCE_FAILED, new InferenceFailed(request.requestId(), request.model(),
-                            FailureReason.TIMEOUT, timeout.getMessage(), timeout.problems()), tenant, partitionKey);
+                            answered.reason(), answered.getMessage(), answered.problems()), tenant, partitionKey);
                 })
                 .onFailure().transform(InferenceFailure::of);
     }

@@ -70,6 +70,7 @@ public class InferenceProblems {
             case NOT_READY -> 503;
             case TIMEOUT -> 504;
             case INTERNAL -> 500;
+            case BACKEND_UNAVAILABLE, CREDENTIAL_REFUSED -> 502;
         };
     }
 
@@ -81,6 +82,8 @@ public class InferenceProblems {
             case NOT_READY -> "Model not ready";
             case TIMEOUT -> "Inference timed out";
             case INTERNAL -> "Inference failed";
+            case BACKEND_UNAVAILABLE -> "Model backend unavailable";
+            case CREDENTIAL_REFUSED -> "Model backend refused the credential";
         };
     }
 

@@ -5,6 +5,7 @@ import io.autoglm.fleet.inference.serving.ColdStart;
 import io.autoglm.fleet.inference.serving.HeadStart;
 import io.autoglm.fleet.inference.serving.InferenceObserver;
 import io.autoglm.fleet.inference.serving.InferenceService;
+import io.autoglm.fleet.inference.remote.RemoteVersion;
 import io.autoglm.fleet.inference.serving.ModelLoader;
 import io.autoglm.fleet.inference.serving.ServedModels;
 import io.autoglm.fleet.modelstore.ModelRef;
@@ -62,7 +63,7 @@ public class InferenceWiring {
     static ModelLoader loader(InferenceSettings settings, ModelStore store, InferenceObserver observer) {
         List<ExecutionProvider> providers = settings.providers().stream().map(ExecutionProvider::of).toList();
         return new ModelLoader(store, new ModelLoader.Settings(providers, settings.intraOpThreads(), settings.workers(), settings.cpuArena()),
-                observer);
+                observer, manifest -> RemoteVersion.open(manifest, System.getenv()));
     }
 
     @Produces

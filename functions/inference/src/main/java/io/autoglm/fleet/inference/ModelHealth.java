@@ -33,7 +33,7 @@ public final class ModelHealth {
             HealthCheckResponseBuilder builder = HealthCheckResponse.named("models").status(models.ready());
             for (ServedModels.Status status : models.status()) {
                 String state = status.ready() ? "version " + status.version() + " on " + status.engine() + ", " + status.queued() + " queued"
-                        : "loading";
+                        : status.down() != null ? "version " + status.version() + " DOWN: " + status.down() : "loading";
                 if (status.lastFailure() != null) {
                     state += "; last failure: " + status.lastFailure();
                 }

@@ -30,7 +30,7 @@ public final class HeadStart<S> implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HeadStart.class.getName());
 
     private final S settings;
-    private final Map<String, CompletableFuture<LoadedVersion<?>>> loads = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<ServingVersion>> loads = new ConcurrentHashMap<>();
     private final ReplayingObserver observer;
 
     private HeadStart(S settings, ReplayingObserver observer) {
@@ -64,7 +64,7 @@ public final class HeadStart<S> implements AutoCloseable {
      * The version loaded ahead for {@code name}, if it was loaded with {@code settings} and is
      * {@code version}; waits for a load still running. From then on its reports go to {@code target}.
      */
-    public Optional<LoadedVersion<?>> take(S settings, String name, int version, InferenceObserver target) {
+    public Optional<ServingVersion> take(S settings, String name, int version, InferenceObserver target) {
         if (!this.settings.equals(settings)) {
             if (!loads.isEmpty()) {
                 LOG.info(() -> "head start not used: it read " + this.settings + ", the server runs with " + settings);
@@ -72,11 +72,11 @@ public final class HeadStart<S> implements AutoCloseable {
             }
             return Optional.empty();
         }
-        CompletableFuture<LoadedVersion<?>> load = loads.remove(name);
+        CompletableFuture<ServingVersion> load = loads.remove(name);
         if (load == null) {
             return Optional.empty();
         }
-        LoadedVersion<?> loaded;
+        ServingVersion loaded;
         try {
             loaded = load.join();
         } catch (CompletionException e) {
@@ -96,7 +96,7 @@ public final class HeadStart<S> implements AutoCloseable {
     /** Closes what was not taken (once loaded). */
     @Override
     public void close() {
-        loads.values().forEach(load -> load.thenAccept(LoadedVersion::close));
+        loads.values().forEach(load -> load.thenAccept(ServingVersion::close));
         loads.clear();
     }
 

@@ -29,8 +29,9 @@ public final class InferenceService {
     }
 
     public CompletableFuture<InferenceCompleted> infer(InferenceRequested request) {
-        return models.infer(request)
-                .orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        // an agent step's remote version keeps its own deadlines (first token, whole reply, attempts)
+        CompletableFuture<InferenceCompleted> answer = models.infer(request);
+        return (request.agent() == null ? answer.orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS) : answer)
                 .handle((completed, error) -> {
                     if (error == null) {
                         coldStart.answered();

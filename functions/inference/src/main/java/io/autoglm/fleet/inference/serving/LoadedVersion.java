@@ -2,6 +2,7 @@ package io.autoglm.fleet.inference.serving;
 
 import io.autoglm.fleet.events.inference.InferenceCompleted;
 import io.autoglm.fleet.events.inference.InferenceRequested;
+import io.autoglm.fleet.inference.InferenceFailure;
 import io.autoglm.fleet.inference.batching.DynamicBatcher;
 import io.autoglm.fleet.inference.engine.ExecutionProvider;
 import io.autoglm.fleet.modelstore.ModelManifest;
@@ -15,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
  * One model version loaded, warmed and taking requests: its runner behind its dynamic batcher.
  * Replaced versions drain (finish what they queued) and then free the engine.
  */
-public final class LoadedVersion<P> {
+public final class LoadedVersion<P> implements ServingVersion {
 
     /** Where answers are handed back to callers (encoding, writing), off the batcher's thread. */
     private static final java.util.concurrent.ExecutorService REPLIES = java.util.concurrent.Executors.newFixedThreadPool(
@@ -57,22 +58,21 @@ public final class LoadedVersion<P> {
         return new LoadedVersion<>(manifest, provider, runner, workers, observer);
     }
 
-    public String name() {
-        return manifest.name();
+    @Override
+    public ModelManifest manifest() {
+        return manifest;
     }
 
-    public int version() {
-        return manifest.version();
+    @Override
+    public String engine() {
+        return provider.wireName();
     }
 
     public ExecutionProvider provider() {
         return provider;
     }
 
-    public ModelManifest manifest() {
-        return manifest;
-    }
-
+    @Override
     public int queued() {
         return batcher.queued();
     }
@@ -81,7 +81,12 @@ public final class LoadedVersion<P> {
      * Checks the request against this version (failing at once when it is wrong) and queues it. The
      * future fails with an {@code InferenceFailure}.
      */
+    @Override
     public CompletableFuture<InferenceCompleted> infer(InferenceRequested request) {
+        if (request.agent() != null) {
+            throw InferenceFailure.badRequest("data.agent", manifest.name() + "@" + manifest.version()
+                    + " runs texts or tensors in this process; an agent step goes to a vision-language model served by a remote backend");
+        }
         P prepared = runner.prepare(request);
         return batcher.submit(prepared, runner.rows(prepared)).thenApply(served -> completed(request, served));
     }
@@ -100,11 +105,13 @@ public final class LoadedVersion<P> {
     }
 
     /** Stops taking requests; completes once the queued ones are answered and the engine is freed. */
+    @Override
     public CompletableFuture<Void> drain() {
         return batcher.drain().whenComplete((ignored, error) -> runner.close());
     }
 
     /** Drains and frees now (shutdown). */
+    @Override
     public void close() {
         batcher.close();
         runner.close();

@@ -16,10 +16,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
- * Turns a published version into a {@link LoadedVersion}: fetches it from the store and checks its
+ * Turns a published version into the {@link ServingVersion} that serves it: a remote backend's version
+ * into what {@code remoteBackends} opens for it; any other into a {@link LoadedVersion}: fetches it from the store and checks its
  * checksums (while the session builds; nothing is served before they match), picks the execution provider (TensorRT, CUDA, CPU: the model's preference
  * within what this server allows), builds the runner for the model's kind, warms it up, and, after a
  * TensorRT build, keeps the engine cache in the store for the next cold start.
@@ -49,14 +51,28 @@ public final class ModelLoader {
     private final ModelStore store;
     private final Settings settings;
     private final InferenceObserver observer;
+    private final Function<ModelManifest, ServingVersion> remoteBackends;
 
-    public ModelLoader(ModelStore store, Settings settings, InferenceObserver observer) {
+    public ModelLoader(ModelStore store, Settings settings, InferenceObserver observer, Function<ModelManifest, ServingVersion> remoteBackends) {
         this.store = Objects.requireNonNull(store, "store");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.observer = Objects.requireNonNull(observer, "observer");
+        this.remoteBackends = Objects.requireNonNull(remoteBackends, "remoteBackends");
     }
 
-    public LoadedVersion<?> load(String name, int version) {
+    /** A loader of local versions only. */
+    public ModelLoader(ModelStore store, Settings settings, InferenceObserver observer) {
+        this(store, settings, observer, manifest -> {
+            throw new IllegalStateException(manifest.name() + "@" + manifest.version() + " is served by a remote backend, which this loader does not open");
+        });
+    }
+
+    public ServingVersion load(String name, int version) {
+        ModelManifest published = store.manifest(name, version);
+        if (published.isRemote()) {
+            // no files, no engine: nothing of ONNX Runtime is loaded for it
+            return remoteBackends.apply(published);
+        }
         long start = System.nanoTime();
         ModelVersionDirectory dir = store.fetch(ModelRef.version(name, version), ProgressListener.NONE);
         long fetched = System.nanoTime();

@@ -38,13 +38,13 @@ public final class ServedModels implements AutoCloseable {
 
     @FunctionalInterface
     public interface Loader {
-        LoadedVersion<?> load(String name, int version);
+        ServingVersion load(String name, int version);
     }
 
-    /** A slot's state, for readiness and operators. */
-    public record Status(ModelRef ref, Integer version, String engine, int queued, String lastFailure) {
+    /** A slot's state, for readiness and operators; {@code down} says why a loaded version cannot serve now. */
+    public record Status(ModelRef ref, Integer version, String engine, int queued, String lastFailure, String down) {
         public boolean ready() {
-            return version != null;
+            return version != null && down == null;
         }
     }
 
@@ -55,7 +55,7 @@ public final class ServedModels implements AutoCloseable {
 
     private static final class Slot {
         final ModelRef ref;
-        final AtomicReference<LoadedVersion<?>> current = new AtomicReference<>();
+        final AtomicReference<ServingVersion> current = new AtomicReference<>();
         final CompletableFuture<Void> firstLoad = new CompletableFuture<>();
         final Object swapping = new Object();
         volatile String lastFailure;
@@ -125,12 +125,12 @@ public final class ServedModels implements AutoCloseable {
             throw new IllegalArgumentException(model + " is not served here");
         }
         synchronized (slot.swapping) {
-            LoadedVersion<?> old = slot.current.get();
+            ServingVersion old = slot.current.get();
             Integer from = old == null ? null : old.version();
             if (from != null && from == version) {
                 return new SwapOutcome(model, from, version, SwapOutcome.Result.UNCHANGED, model + "@" + version + " is already serving");
             }
-            LoadedVersion<?> fresh;
+            ServingVersion fresh;
             try {
                 fresh = loader.load(model, version);
             } catch (RuntimeException e) {
@@ -153,7 +153,7 @@ public final class ServedModels implements AutoCloseable {
     }
 
     private SwapOutcome failed(Slot slot, Integer version, String message) {
-        LoadedVersion<?> serving = slot.current.get();
+        ServingVersion serving = slot.current.get();
         String full = serving == null ? message + "; nothing is serving " + slot.ref.name() : message + "; " + serving + " keeps serving";
         slot.lastFailure = full;
         LOG.warning(full);
@@ -164,15 +164,15 @@ public final class ServedModels implements AutoCloseable {
     /** Every slot's state. */
     public List<Status> status() {
         return slots.values().stream().map(s -> {
-            LoadedVersion<?> v = s.current.get();
-            return new Status(s.ref, v == null ? null : v.version(), v == null ? null : v.provider().wireName(),
-                    v == null ? 0 : v.queued(), s.lastFailure);
+            ServingVersion v = s.current.get();
+            return new Status(s.ref, v == null ? null : v.version(), v == null ? null : v.engine(),
+                    v == null ? 0 : v.queued(), s.lastFailure, v == null ? null : v.problem());
         }).toList();
     }
 
     /** Whether every configured model has a version loaded and warm. */
     public boolean ready() {
-        return slots.values().stream().allMatch(s -> s.current.get() != null);
+        return slots.values().stream().allMatch(s -> s.current.get() != null && s.current.get().problem() == null);
     }
 
     /**
@@ -195,7 +195,7 @@ public final class ServedModels implements AutoCloseable {
     }
 
     private CompletableFuture<InferenceCompleted> infer(InferenceRequested request, ModelRef ref, Slot slot, int hops) {
-        LoadedVersion<?> version = slot.current.get();
+        ServingVersion version = slot.current.get();
         if (version == null) {
             if (slot.firstLoad.isDone() || hops > 0) {
                 return CompletableFuture.failedFuture(InferenceFailure.notReady(slot.ref + " is not loaded: " + slot.lastFailure));
@@ -229,7 +229,7 @@ public final class ServedModels implements AutoCloseable {
     @Override
     public void close() {
         slots.values().forEach(slot -> {
-            LoadedVersion<?> v = slot.current.getAndSet(null);
+            ServingVersion v = slot.current.getAndSet(null);
             if (v != null) {
                 v.close();
             }

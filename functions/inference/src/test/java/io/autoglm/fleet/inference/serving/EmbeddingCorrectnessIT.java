@@ -37,8 +37,8 @@ class EmbeddingCorrectnessIT {
     @TempDir
     static Path dir;
     private static ModelStore store;
-    private static LoadedVersion<?> seed;
-    private static LoadedVersion<?> linear;
+    private static ServingVersion seed;
+    private static ServingVersion linear;
 
     @BeforeAll
     static void load() {

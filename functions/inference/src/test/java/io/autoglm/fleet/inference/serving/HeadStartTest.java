@@ -46,7 +46,7 @@ class HeadStartTest {
     void theSameVersionWithTheSameSettingsIsTakenAndItsEarlierReportsReachTheServer() throws Exception {
         HeadStart<String> headStart = begin("settings");
 
-        LoadedVersion<?> taken = headStart.take("settings", "m", 1, server).orElseThrow();
+        ServingVersion taken = headStart.take("settings", "m", 1, server).orElseThrow();
 
         assertThat(taken.version()).isEqualTo(1);
         assertThat(reports).containsExactly("engine m@1 cpu");
