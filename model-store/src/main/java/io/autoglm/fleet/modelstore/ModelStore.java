@@ -204,6 +204,23 @@ public final class ModelStore implements AutoCloseable {
         return updateAliases(model, alias, table -> Optional.of(table.promote(alias, version, clock.instant())));
     }
 
+    /**
+     * Sends {@code percent} of {@code alias}'s requests to {@code version} (a canary), or, with
+     * {@code percent} 0, all of them to the alias's own version again; announced as the alias's promotion.
+     */
+    public Promotion split(String model, String alias, int version, int percent) {
+        ModelRef.checkAlias(alias);
+        if (percent != 0 && !versions(model).contains(version)) {
+            throw versionNotFound(model, version);
+        }
+        return updateAliases(model, alias, table -> {
+            if (table.version(alias).isEmpty()) {
+                throw new ModelNotFoundException(model + " has no alias '" + alias + "' whose traffic to split");
+            }
+            return Optional.of(percent == 0 ? table.withoutSplit(alias, clock.instant()) : table.withSplit(alias, version, percent, clock.instant()));
+        });
+    }
+
     /** Points {@code alias} back at the version it pointed at before its last promotion. */
     public Promotion rollback(String model, String alias) {
         ModelRef.checkAlias(alias);

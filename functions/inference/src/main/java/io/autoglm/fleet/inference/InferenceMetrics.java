@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The inference tier's metrics, exported by Micrometer at {@code /q/metrics}: which execution
  * provider serves each model ({@code autoglm_inference_engine{model,provider}} = 1), batch sizes,
- * queue wait and compute time, refusals by reason, swaps by outcome, and the cold start.
+ * queue wait and compute time, refusals by reason, swaps by outcome, requests by version and split
+ * ({@code autoglm_inference_routed_total{model,version,split="main"|"canary"}}), and the cold start.
  */
 @Singleton
 public class InferenceMetrics implements InferenceObserver {
@@ -61,6 +62,12 @@ public class InferenceMetrics implements InferenceObserver {
     @Override
     public void swapped(String model, Integer from, int to, String failure) {
         registry.counter("autoglm.inference.swaps", "model", model, "outcome", failure == null ? "swapped" : "failed").increment();
+    }
+
+    @Override
+    public void routed(String model, int version, boolean canary) {
+        registry.counter("autoglm.inference.routed", "model", model, "version", Integer.toString(version), "split",
+                canary ? "canary" : "main").increment();
     }
 
     @Override

@@ -60,6 +60,21 @@ public class InferenceWiring {
         return settings.models().stream().map(ModelRef::parse).toList();
     }
 
+    /** The versions and splits the store's aliases name. */
+    static ServedModels.Versions versions(ModelStore store) {
+        return new ServedModels.Versions() {
+            @Override
+            public int resolve(ModelRef ref) {
+                return store.resolve(ref);
+            }
+
+            @Override
+            public java.util.Optional<io.autoglm.fleet.modelstore.AliasTable.Split> split(ModelRef ref) {
+                return store.aliases(ref.name()).split(ref.alias());
+            }
+        };
+    }
+
     static ModelLoader loader(InferenceSettings settings, ModelStore store, InferenceObserver observer) {
         List<ExecutionProvider> providers = settings.providers().stream().map(ExecutionProvider::of).toList();
         return new ModelLoader(store, new ModelLoader.Settings(providers, settings.intraOpThreads(), settings.workers(), settings.cpuArena()),
@@ -84,7 +99,7 @@ public class InferenceWiring {
             ModelHeadStart.LoadSettings mine = ModelHeadStart.LoadSettings.of(settings);
             load = (name, version) -> ahead.take(mine, name, version, metrics).orElseGet(() -> loader.load(name, version));
         }
-        return new ServedModels(refs(settings), store::resolve, load, metrics, settings.coldStartWait());
+        return new ServedModels(refs(settings), versions(store), load, metrics, settings.coldStartWait());
     }
 
     @Produces

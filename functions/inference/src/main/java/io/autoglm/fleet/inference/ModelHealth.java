@@ -34,6 +34,9 @@ public final class ModelHealth {
             for (ServedModels.Status status : models.status()) {
                 String state = status.ready() ? "version " + status.version() + " on " + status.engine() + ", " + status.queued() + " queued"
                         : status.down() != null ? "version " + status.version() + " DOWN: " + status.down() : "loading";
+                if (status.canary() != null) {
+                    state += "; canary: version " + status.canary();
+                }
                 if (status.lastFailure() != null) {
                     state += "; last failure: " + status.lastFailure();
                 }

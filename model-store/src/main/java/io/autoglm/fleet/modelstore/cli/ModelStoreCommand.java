@@ -45,11 +45,11 @@ import java.util.concurrent.Callable;
  * exists, concurrent change), 6 invalid model (bad model.json, missing file).
  */
 @Command(name = "model-store", mixinStandardHelpOptions = true, version = "model-store 0.1.0",
-        description = "Versioned model store: import, publish, list, show, promote, rollback, verify, gc.",
+        description = "Versioned model store: import, publish, list, show, promote, split, rollback, verify, gc.",
         subcommands = {
                 ModelStoreCommand.ImportCommand.class, ModelStoreCommand.SeedCommand.class, ModelStoreCommand.PublishCommand.class,
                 ModelStoreCommand.ListCommand.class, ModelStoreCommand.ShowCommand.class, ModelStoreCommand.PromoteCommand.class,
-                ModelStoreCommand.RollbackCommand.class, ModelStoreCommand.VerifyCommand.class, ModelStoreCommand.GcCommand.class,
+                ModelStoreCommand.SplitCommand.class, ModelStoreCommand.RollbackCommand.class, ModelStoreCommand.VerifyCommand.class, ModelStoreCommand.GcCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 done, 1 store failure, 2 bad usage, 3 not found,",
                 "            4 verification failed, 5 conflict, 6 invalid model.",
@@ -389,6 +389,11 @@ public final class ModelStoreCommand {
                             names.add(alias);
                         }
                     });
+                    aliases.splits().forEach((alias, split) -> {
+                        if (split.version() == v) {
+                            names.add(alias + " " + split.percent() + "%");
+                        }
+                    });
                     out.printf("%-8d %-6s %-10s %12d  %-24s %s%n", v, m.format(), m.precision(), m.sizeBytes(), m.createdAt(),
                             String.join(",", names));
                 }
@@ -429,6 +434,30 @@ public final class ModelStoreCommand {
         public Integer call() {
             try (Session session = parent.session()) {
                 printPromotion(spec.commandLine().getOut(), session.store.promote(model, alias, version), session);
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "split", mixinStandardHelpOptions = true,
+            description = "Send PERCENT of ALIAS's requests to VERSION (a canary; the same agent task always to the same version); "
+                    + "PERCENT 0 sends them all to ALIAS's own version again. Promoting or rolling back ALIAS ends its split.")
+    static final class SplitCommand extends Subcommand {
+        @Parameters(index = "0", paramLabel = "MODEL")
+        String model;
+        @Parameters(index = "1", paramLabel = "ALIAS")
+        String alias;
+        @Parameters(index = "2", paramLabel = "VERSION")
+        int version;
+        @Parameters(index = "3", paramLabel = "PERCENT")
+        int percent;
+
+        @Override
+        public Integer call() {
+            try (Session session = parent.session()) {
+                Promotion promotion = session.store.split(model, alias, version, percent);
+                spec.commandLine().getOut().printf("%s@%s -> %d%s%s%n", model, alias, promotion.version(),
+                        percent == 0 ? ", no split" : ", " + percent + "% to " + version, announcedNote(session, promotion.announced()));
                 return 0;
             }
         }

@@ -121,6 +121,33 @@ class ModelStoreCommandTest {
     }
 
     @Test
+    void anAliasesTrafficIsSplitToACanaryUntilItIsPromotedOrTheSplitEnds() throws Exception {
+        Path onnx = TinyOnnx.write(work.resolve("echo.onnx"), TinyOnnx.linear("x", "y", TinyOnnx.identity(4)));
+        assertThat(run("import", "echo", "--from", onnx.toString(), "--promote", "stable")).isZero();
+        assertThat(run("import", "echo", "--from", onnx.toString())).isZero();
+
+        assertThat(run("split", "echo", "stable", "2", "10")).isZero();
+        assertThat(out).contains("echo@stable -> 1, 10% to 2");
+        assertThat(run("list", "echo")).isZero();
+        assertThat(out).containsPattern("1\\s+onnx.*stable").containsPattern("2\\s+onnx.*stable 10%");
+        assertThat(run("gc", "echo", "--keep", "1", "--dry-run")).isZero();
+        assertThat(out).doesNotContain("removed [1]").doesNotContain("would remove [1]");
+
+        assertThat(run("split", "echo", "stable", "2", "150")).isEqualTo(ModelStoreCommand.USAGE);
+        assertThat(err).contains("1-99 percent");
+        assertThat(run("split", "echo", "stable", "1", "10")).isEqualTo(ModelStoreCommand.USAGE);
+        assertThat(err).contains("already points at 1");
+        assertThat(run("split", "echo", "canary", "2", "10")).isEqualTo(ModelStoreCommand.NOT_FOUND);
+
+        assertThat(run("promote", "echo", "stable", "2")).isZero();
+        assertThat(run("list", "echo")).isZero();
+        assertThat(out).doesNotContain("%");
+        assertThat(run("split", "echo", "stable", "1", "5")).isZero();
+        assertThat(run("split", "echo", "stable", "0", "0")).isZero();
+        assertThat(out).contains("echo@stable -> 2, no split");
+    }
+
+    @Test
     void aRemoteBackendThatCannotBeCalledOrCarriesItsKeyIsRefused() throws Exception {
         Path dir = Files.createDirectories(work.resolve("bad-remote"));
         Map<String, String> refusals = Map.of(

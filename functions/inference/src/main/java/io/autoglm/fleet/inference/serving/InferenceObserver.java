@@ -30,6 +30,10 @@ public interface InferenceObserver {
     default void swapped(String model, Integer from, int to, String failure) {
     }
 
+    /** A request went to {@code version} of {@code model}: its canary's share when {@code canary}. */
+    default void routed(String model, int version, boolean canary) {
+    }
+
     default void coldStart(Duration processStartToFirstAnswer, Duration processStartToReady) {
     }
 }

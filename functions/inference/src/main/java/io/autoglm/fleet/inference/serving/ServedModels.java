@@ -3,6 +3,7 @@ package io.autoglm.fleet.inference.serving;
 import io.autoglm.fleet.events.inference.InferenceCompleted;
 import io.autoglm.fleet.events.inference.InferenceRequested;
 import io.autoglm.fleet.inference.InferenceFailure;
+import io.autoglm.fleet.modelstore.AliasTable;
 import io.autoglm.fleet.modelstore.ModelRef;
 
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -34,6 +36,15 @@ public final class ServedModels implements AutoCloseable {
     @FunctionalInterface
     public interface Versions {
         int resolve(ModelRef ref);
+
+        /** The share of the reference's requests that go to another version (a canary), if any. */
+        default Optional<AliasTable.Split> split(ModelRef ref) {
+            return Optional.empty();
+        }
+    }
+
+    /** A version taking {@code percent} of a slot's requests. */
+    private record Canary(ServingVersion version, int percent) {
     }
 
     @FunctionalInterface
@@ -41,8 +52,11 @@ public final class ServedModels implements AutoCloseable {
         ServingVersion load(String name, int version);
     }
 
-    /** A slot's state, for readiness and operators; {@code down} says why a loaded version cannot serve now. */
-    public record Status(ModelRef ref, Integer version, String engine, int queued, String lastFailure, String down) {
+    /**
+     * A slot's state, for readiness and operators; {@code down} says why a loaded version cannot serve now;
+     * {@code canary} the version taking a share of its requests and the share ({@code "4 (10%)"}), or null.
+     */
+    public record Status(ModelRef ref, Integer version, String engine, int queued, String lastFailure, String down, String canary) {
         public boolean ready() {
             return version != null && down == null;
         }
@@ -56,6 +70,7 @@ public final class ServedModels implements AutoCloseable {
     private static final class Slot {
         final ModelRef ref;
         final AtomicReference<ServingVersion> current = new AtomicReference<>();
+        final AtomicReference<Canary> canary = new AtomicReference<>();
         final CompletableFuture<Void> firstLoad = new CompletableFuture<>();
         final Object swapping = new Object();
         volatile String lastFailure;
@@ -107,12 +122,67 @@ public final class ServedModels implements AutoCloseable {
             return new SwapOutcome(model, null, null, SwapOutcome.Result.UNCHANGED, model + " is not served here");
         }
         int target;
+        Optional<AliasTable.Split> split;
         try {
             target = versions.resolve(slot.ref);
+            split = slot.ref.pinned() ? Optional.empty() : versions.split(slot.ref);
         } catch (RuntimeException e) {
             return failed(slot, null, "cannot resolve " + slot.ref + ": " + e.getMessage());
         }
-        return swapTo(model, target);
+        SwapOutcome outcome = swapTo(model, target);
+        if (outcome.result() != SwapOutcome.Result.FAILED) {
+            split(slot, split);
+        }
+        return outcome;
+    }
+
+    /** Loads, re-weighs or ends the slot's canary as {@code split} says; a canary that cannot be loaded is no canary. */
+    private void split(Slot slot, Optional<AliasTable.Split> split) {
+        synchronized (slot.swapping) {
+            Canary old = slot.canary.get();
+            if (split.isEmpty()) {
+                if (old != null) {
+                    slot.canary.set(null);
+                    old.version().drain();
+                    LOG.info(() -> slot.ref + " takes all its requests again; " + old.version() + " drains");
+                }
+                return;
+            }
+            int version = split.get().version();
+            int percent = split.get().percent();
+            if (old != null && old.version().version() == version) {
+                slot.canary.set(new Canary(old.version(), percent));
+                return;
+            }
+            ServingVersion fresh;
+            try {
+                fresh = loader.load(slot.ref.name(), version);
+            } catch (RuntimeException e) {
+                LOG.warning(slot.ref.name() + "@" + version + " (" + percent + "% of " + slot.ref + ") failed to load: " + e.getMessage()
+                        + "; " + slot.ref + " takes all its requests");
+                return;
+            }
+            slot.canary.set(new Canary(fresh, percent));
+            if (old != null) {
+                old.version().drain();
+            }
+            LOG.info(() -> fresh + " takes " + percent + "% of " + slot.ref + "'s requests");
+        }
+    }
+
+    /**
+     * The canary's share, decided by the request's key (its agent task's session, else its id) so that
+     * every step of one task goes to one version: a bucket 0-99 from the key's hash.
+     */
+    static int bucket(InferenceRequested request) {
+        String key = request.agent() != null ? request.agent().sessionId() : request.requestId();
+        int hash = key.hashCode();
+        hash ^= hash >>> 16;
+        hash *= 0x85ebca6b;
+        hash ^= hash >>> 13;
+        hash *= 0xc2b2ae35;
+        hash ^= hash >>> 16;
+        return Math.floorMod(hash, 100);
     }
 
     /**
@@ -166,7 +236,8 @@ public final class ServedModels implements AutoCloseable {
         return slots.values().stream().map(s -> {
             ServingVersion v = s.current.get();
             return new Status(s.ref, v == null ? null : v.version(), v == null ? null : v.engine(),
-                    v == null ? 0 : v.queued(), s.lastFailure, v == null ? null : v.problem());
+                    v == null ? 0 : v.queued(), s.lastFailure, v == null ? null : v.problem(),
+                    s.canary.get() == null ? null : s.canary.get().version().version() + " (" + s.canary.get().percent() + "%)");
         }).toList();
     }
 
@@ -195,7 +266,9 @@ public final class ServedModels implements AutoCloseable {
     }
 
     private CompletableFuture<InferenceCompleted> infer(InferenceRequested request, ModelRef ref, Slot slot, int hops) {
-        ServingVersion version = slot.current.get();
+        Canary canary = slot.canary.get();
+        boolean toCanary = canary != null && !ref.pinned() && ref.alias().equals(slot.ref.alias()) && bucket(request) < canary.percent();
+        ServingVersion version = toCanary ? canary.version() : slot.current.get();
         if (version == null) {
             if (slot.firstLoad.isDone() || hops > 0) {
                 return CompletableFuture.failedFuture(InferenceFailure.notReady(slot.ref + " is not loaded: " + slot.lastFailure));
@@ -211,6 +284,7 @@ public final class ServedModels implements AutoCloseable {
             return CompletableFuture.failedFuture(InferenceFailure.unknownModel(ref + " is not served here; this function serves "
                     + slot.ref + ", now version " + version.version()));
         }
+        observer.routed(slot.ref.name(), version.version(), toCanary);
         CompletableFuture<InferenceCompleted> answer;
         try {
             answer = version.infer(request);
@@ -219,7 +293,8 @@ public final class ServedModels implements AutoCloseable {
         }
         return answer.exceptionallyCompose(error -> {
             InferenceFailure failure = InferenceFailure.of(error);
-            if (failure.superseded() && hops < MAX_HOPS && slot.current.get() != version) {
+            if (failure.superseded() && hops < MAX_HOPS && slot.current.get() != version
+                    && (slot.canary.get() == null || slot.canary.get().version() != version)) {
                 return infer(request, ref, slot, hops + 1);
             }
             return CompletableFuture.failedFuture(failure);
@@ -232,6 +307,10 @@ public final class ServedModels implements AutoCloseable {
             ServingVersion v = slot.current.getAndSet(null);
             if (v != null) {
                 v.close();
+            }
+            Canary canary = slot.canary.getAndSet(null);
+            if (canary != null) {
+                canary.version().close();
             }
         });
     }

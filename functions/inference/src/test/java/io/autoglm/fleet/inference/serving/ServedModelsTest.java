@@ -170,6 +170,61 @@ class ServedModelsTest {
         throw new AssertionError("expected " + model + " to fail");
     }
 
+    @Test
+    void aCanaryTakesItsShareOfAThousandRequestsWithinThreePointsAndEveryStepOfATaskStaysOnOneVersion() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<java.util.Optional<io.autoglm.fleet.modelstore.AliasTable.Split>> split =
+                new java.util.concurrent.atomic.AtomicReference<>(java.util.Optional.of(new io.autoglm.fleet.modelstore.AliasTable.Split(2, 10)));
+        Map<String, AtomicInteger> routed = new ConcurrentHashMap<>();
+        models = new ServedModels(List.of(ModelRef.parse("m")), new ServedModels.Versions() {
+            @Override
+            public int resolve(ModelRef ref) {
+                return aliasTarget.get();
+            }
+
+            @Override
+            public java.util.Optional<io.autoglm.fleet.modelstore.AliasTable.Split> split(ModelRef ref) {
+                return split.get();
+            }
+        }, this::load, new InferenceObserver() {
+            @Override
+            public void routed(String model, int version, boolean canary) {
+                routed.computeIfAbsent(version + (canary ? " canary" : " main"), key -> new AtomicInteger()).incrementAndGet();
+            }
+        }, Duration.ZERO);
+        models.refreshAll();
+        assertThat(models.status().get(0).canary()).isEqualTo("2 (10%)");
+
+        int toCanary = 0;
+        for (int i = 0; i < 1000; i++) {
+            InferenceRequested request = new InferenceRequested("inf-" + i + "-" + (i * 7919 % 1000), "m", null,
+                    Map.of("x", new Tensor("float32", List.of(1L), List.of(1))), null, null);
+            toCanary += models.infer(request).get(10, TimeUnit.SECONDS).version() == 2 ? 1 : 0;
+        }
+        assertThat(toCanary).as("requests of 1000 to the 10% canary").isBetween(70, 130);
+        assertThat(routed.get("2 canary").get()).isEqualTo(toCanary);
+        assertThat(routed.get("1 main").get()).isEqualTo(1000 - toCanary);
+        assertThat(models.infer(request("m@1")).get(10, TimeUnit.SECONDS).version()).as("a pinned version is never split").isEqualTo(1);
+
+        for (int task = 0; task < 50; task++) {
+            String session = "task-" + task;
+            java.util.Set<Integer> buckets = new java.util.HashSet<>();
+            for (int step = 0; step < 5; step++) {
+                buckets.add(ServedModels.bucket(new InferenceRequested("step-" + step + "-" + session, "m", null, null, null, null,
+                        new io.autoglm.fleet.events.inference.AgentStep(session, "do it", null, new io.autoglm.fleet.events.agent.ScreenshotRef(
+                                java.net.URI.create("file:///s.png"), "0".repeat(64), 1, 1), null, "en"))));
+            }
+            assertThat(buckets).as("the steps of " + session).hasSize(1);
+        }
+
+        split.set(java.util.Optional.empty());
+        models.refreshAll();
+        assertThat(models.status().get(0).canary()).isNull();
+        for (int i = 0; i < 50; i++) {
+            assertThat(models.infer(new InferenceRequested("after-" + i, "m", null, Map.of("x", new Tensor("float32", List.of(1L), List.of(1))),
+                    null, null)).get(10, TimeUnit.SECONDS).version()).isEqualTo(1);
+        }
+    }
+
     private static InferenceRequested request(String model) {
         return new InferenceRequested("r-1", model, null, Map.of("x", new Tensor("float32", List.of(1L), List.of(1))), null, null);
     }
