@@ -183,6 +183,20 @@ class RouterFunctionTest {
     }
 
     @Test
+    void anAgentStepNoDeviceServesGoesToTheCloudTierWhole() {
+        InferenceRequested step = io.autoglm.fleet.events.fixtures.SamplePayloads.agentStepRequested();
+        CloudEvent request = Events.newEvent(EventType.INFERENCE_REQUESTED, SOURCE, acme, acme + "-phone-0", step).withId("inf-agent").build();
+
+        postBinary(request).then().statusCode(200)
+                .header("ce-type", EventType.INFERENCE_DISPATCHED.type())
+                .body("placement", equalTo("CLOUD"));
+
+        assertThat(TestFleet.PUBLISHED).hasSize(1);
+        assertThat(Events.payload(TestFleet.PUBLISHED.get(0), InferenceRequested.class)).as("the step, screenshot and history untouched")
+                .isEqualTo(step);
+    }
+
+    @Test
     void inferenceTheAskingDeviceServesStaysOnItsCommandTopic() {
         String phone = acme + "-edge-model";
         DeviceRecord sample = SamplePayloads.record();
