@@ -67,7 +67,7 @@ public sealed interface AttemptOutcome {
                 return new Failed(OptionalInt.empty(), "no answer within " + timeout, true);
             }
             if (cause instanceof ConnectException) { // Netty's connect timeout is one too
-                return new Unreachable("cannot connect: " + cause);
+                return new Unreachable("cannot connect: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
             }
             return new Failed(OptionalInt.empty(), "the request failed: " + cause, true);
         }
