@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * replays, and a dead letter is acknowledged there once its event is back in Pulsar. Dead letters the
  * filter does not match stay unacknowledged, for a later replay; one replay of a tenant runs at a time
  * (another is refused with {@link ReplayBusyException}). A replay reads the dead letters there were when
- * it started. A replica that stops between the write and the acknowledgement leaves that dead letter to
+ * it started: a replayed event that fails again is a new dead letter, for the next replay. A replica that stops between the write and the acknowledgement leaves that dead letter to
  * be replayed again: the event keeps its id, so a subscriber that dedupes by id takes it once.
  */
 public final class DeadLetterReplay {
@@ -49,7 +49,6 @@ public final class DeadLetterReplay {
     private static final int MAX_PROBLEMS = 10;
     private static final int MAX_IN_FLIGHT = 256;
     private static final Duration QUIET = Duration.ofSeconds(5);
-    private static final Duration LAST_BATCH = Duration.ofMillis(200);
 
     private final PulsarClient client;
     private final Topics topics;
@@ -102,16 +101,19 @@ public final class DeadLetterReplay {
 
         ReplayResult all() throws PulsarClientException, InterruptedException {
             MessageId last = consumer.getLastMessageId();
-            boolean atTheEnd = last.compareTo(MessageId.earliest) <= 0;
-            while (true) {
-                // once the last one is in, what is left of its batch is already in the receiver queue
-                Message<byte[]> message = consumer.receive((int) (atTheEnd ? LAST_BATCH : QUIET).toMillis(), TimeUnit.MILLISECONDS);
-                if (message == null) {
-                    break;
-                }
-                atTheEnd |= message.getMessageId().compareTo(last) >= 0;
-                if (seen.add(message.getMessageId())) {
-                    take(message);
+            if (last.compareTo(MessageId.earliest) > 0) {
+                while (true) {
+                    Message<byte[]> message = consumer.receive((int) QUIET.toMillis(), TimeUnit.MILLISECONDS);
+                    // dead letters written since the replay began (a replayed event that failed again among them) wait for the next one
+                    if (message == null || message.getMessageId().compareTo(last) > 0) {
+                        break;
+                    }
+                    if (seen.add(message.getMessageId())) {
+                        take(message);
+                    }
+                    if (message.getMessageId().compareTo(last) == 0) {
+                        break;
+                    }
                 }
             }
             inFlight.acquire(MAX_IN_FLIGHT);

@@ -89,8 +89,7 @@ class DispatcherAppIT {
                     events -> events.size() >= 2, Duration.ofSeconds(30));
             assertThat(letters).extracting(CloudEvent::getId).containsExactly("reg-i1", "reg-i1");
             assertThat(letters.get(1).getExtension(Extensions.ERROR_TRIGGER)).isEqualTo("fleet/registry");
-            given().post("/dead-letters/replay?tenant=initech&until=" + letters.get(1).getTime().minusNanos(1)).then()
-                    .statusCode(200).body("replayed", equalTo(0));
+            given().post("/dead-letters/replay?tenant=initech").then().statusCode(200).body("replayed", equalTo(1));
         }
     }
 
