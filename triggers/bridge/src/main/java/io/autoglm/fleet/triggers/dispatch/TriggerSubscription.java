@@ -302,9 +302,11 @@ public final class TriggerSubscription implements AutoCloseable {
             case RESUME:
                 return attempt(from, message, attributes, request, attempt);
             case GIVE_UP:
-                String why = unreachable == null ? "cannot connect" : unreachable.reason();
+                if (unreachable == null) {
+                    return send(from, message, attributes, request, attempt); // it waited without trying: it tries now
+                }
                 return failed(from, message, attributes, request, attempt, new AttemptOutcome.Failed(OptionalInt.empty(),
-                        why + "; unreachable for longer than the longest pause (" + maxPause + ")", true));
+                        unreachable.reason() + "; unreachable for longer than the longest pause (" + maxPause + ")", true));
             default:
                 // closing: not acknowledged, so Pulsar redelivers it (to another replica, or after the next start)
                 return CompletableFuture.completedFuture(null);
