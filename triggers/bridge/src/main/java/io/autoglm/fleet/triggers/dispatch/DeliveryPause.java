@@ -43,7 +43,7 @@ public final class DeliveryPause {
      * @param maxPause         longest pause: after it, events that cannot be delivered go to the dead letters
      */
     public record Bounds(Duration firstProbe, Duration maxProbeInterval, Duration maxPause) {
-        public static final Bounds DEFAULTS = new Bounds(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMinutes(5));
+        public static final Bounds DEFAULTS = new Bounds(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMinutes(5));
 
         public Bounds {
             Objects.requireNonNull(firstProbe, "firstProbe");

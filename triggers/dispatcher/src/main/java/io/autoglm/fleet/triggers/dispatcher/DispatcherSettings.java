@@ -91,8 +91,11 @@ public interface DispatcherSettings {
     @WithDefault("1s")
     Duration probeInterval();
 
-    /** Longest wait between two probes of an unreachable subscriber. */
-    @WithDefault("30s")
+    /**
+     * Longest wait between two probes of an unreachable subscriber, and so the longest a subscriber that is back waits for
+     * its events. A probe is one connection attempt.
+     */
+    @WithDefault("5s")
     Duration maxProbeInterval();
 
     /** On shutdown, how long events in hand may take to finish before Pulsar redelivers them elsewhere. */
