@@ -77,13 +77,17 @@ public final class Events {
 
     /** The tenant extension, or null. */
     public static String tenant(CloudEvent event) {
-        Object tenant = event.getExtension(Extensions.TENANT);
-        return tenant == null ? null : tenant.toString();
+        return extension(event, Extensions.TENANT);
     }
 
     /** The partition key (device id) extension, or null. */
     public static String partitionKey(CloudEvent event) {
-        Object key = event.getExtension(Extensions.PARTITION_KEY);
-        return key == null ? null : key.toString();
+        return extension(event, Extensions.PARTITION_KEY);
+    }
+
+    /** An extension as text, or null when the event does not carry it. */
+    public static String extension(CloudEvent event, String name) {
+        Object value = event.getExtension(name);
+        return value == null ? null : value.toString();
     }
 }

@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  * {@code tenant} is the isolation key, {@code partitionkey} the device id (and the Pulsar message
  * key), {@code traceparent}/{@code tracestate} carry W3C trace context, {@code placement} marks an
  * inference request the router has placed, and the {@code knativeerror*} attributes plus
- * {@code deliveryattempts} annotate events in a dead-letter topic.
+ * {@code deliveryattempts} annotate events in a dead-letter topic, with {@code errortrigger} (the
+ * Trigger that could not deliver the event) and {@code errortopic} (the topic it was read from) saying
+ * where a replay puts it back; a replayed event carries {@code replayfor}, the one Trigger that delivers it.
  */
 public final class Extensions {
 
@@ -26,6 +28,9 @@ public final class Extensions {
     public static final String ERROR_CODE = "knativeerrorcode";
     public static final String ERROR_DATA = "knativeerrordata";
     public static final String DELIVERY_ATTEMPTS = "deliveryattempts";
+    public static final String ERROR_TRIGGER = "errortrigger";
+    public static final String ERROR_TOPIC = "errortopic";
+    public static final String REPLAY_FOR = "replayfor";
 
     /** Names of CloudEvents attributes: lowercase ASCII letters and digits only (spec 1.0, "Attribute Naming"). */
     public static final Pattern VALID_NAME = Pattern.compile("[a-z0-9]+");
@@ -33,16 +38,19 @@ public final class Extensions {
     private static final Pattern TENANT_ID = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern TRACEPARENT_FORMAT = Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
 
-    private static final Extensions CONTRACT = new Extensions(Map.of(
-            TENANT, ExtensionType.STRING,
-            PARTITION_KEY, ExtensionType.STRING,
-            TRACEPARENT, ExtensionType.STRING,
-            TRACESTATE, ExtensionType.STRING,
-            PLACEMENT, ExtensionType.STRING,
-            ERROR_DEST, ExtensionType.STRING,
-            ERROR_CODE, ExtensionType.INTEGER,
-            ERROR_DATA, ExtensionType.STRING,
-            DELIVERY_ATTEMPTS, ExtensionType.INTEGER));
+    private static final Extensions CONTRACT = new Extensions(Map.ofEntries(
+            Map.entry(TENANT, ExtensionType.STRING),
+            Map.entry(PARTITION_KEY, ExtensionType.STRING),
+            Map.entry(TRACEPARENT, ExtensionType.STRING),
+            Map.entry(TRACESTATE, ExtensionType.STRING),
+            Map.entry(PLACEMENT, ExtensionType.STRING),
+            Map.entry(ERROR_DEST, ExtensionType.STRING),
+            Map.entry(ERROR_CODE, ExtensionType.INTEGER),
+            Map.entry(ERROR_DATA, ExtensionType.STRING),
+            Map.entry(DELIVERY_ATTEMPTS, ExtensionType.INTEGER),
+            Map.entry(ERROR_TRIGGER, ExtensionType.STRING),
+            Map.entry(ERROR_TOPIC, ExtensionType.STRING),
+            Map.entry(REPLAY_FOR, ExtensionType.STRING)));
 
     private final Map<String, ExtensionType> types;
 

@@ -27,7 +27,9 @@ import java.util.function.Function;
 /**
  * {@link EventPublisher} on Pulsar: binary mode through {@link PulsarMessageFactory}, one cached
  * producer per topic with key-based batching, so that a Key_Shared subscription sees each
- * device's events in order.
+ * device's events in order. Dead letters are written one message an entry: a replay acknowledges
+ * some of them and not others, and a broker without batch-index acknowledgement (the default)
+ * would redeliver a whole batch of which only some were acknowledged.
  */
 public final class PulsarEventPublisher implements EventPublisher, AutoCloseable {
 
@@ -116,7 +118,7 @@ public final class PulsarEventPublisher implements EventPublisher, AutoCloseable
         CompletableFuture<Producer<byte[]>> producer = producers.computeIfAbsent(topic, t -> {
             ProducerBuilder<byte[]> builder = client.newProducer(Schema.BYTES)
                     .topic(t)
-                    .enableBatching(true)
+                    .enableBatching(!topics.isDeadLetters(t))
                     .batcherBuilder(BatcherBuilder.KEY_BASED)
                     .batchingMaxPublishDelay(1, TimeUnit.MILLISECONDS)
                     .blockIfQueueFull(true);

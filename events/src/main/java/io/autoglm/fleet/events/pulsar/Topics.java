@@ -90,6 +90,11 @@ public final class Topics {
         return namesOfAllTenants(List.of(DEAD_LETTERS));
     }
 
+    /** Whether {@code topic} is a tenant's dead-letter topic. */
+    public boolean isDeadLetters(String topic) {
+        return topic.startsWith("persistent://" + namespace + "/" + PREFIX) && topic.endsWith("." + DEAD_LETTERS);
+    }
+
     private Pattern namesOfAllTenants(Collection<String> names) {
         String alternatives = names.stream().map(Topics::literal).collect(Collectors.joining("|"));
         return Pattern.compile("persistent://" + namespace + "/" + literal(PREFIX) + TENANT_PATTERN

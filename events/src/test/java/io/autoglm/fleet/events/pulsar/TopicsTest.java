@@ -38,5 +38,8 @@ class TopicsTest {
         assertThat(topics.deadLetters("acme")).isEqualTo("persistent://public/default/fleet.acme.dead-letters");
         assertThat(topics.deadLettersOfAllTenants().matcher(topics.deadLetters("acme")).matches()).isTrue();
         assertThat(topics.deadLettersOfAllTenants().matcher(topics.events("acme", EventFamily.DEVICE)).matches()).isFalse();
+        assertThat(topics.isDeadLetters(topics.deadLetters("acme"))).isTrue();
+        assertThat(topics.isDeadLetters(topics.events("acme", EventFamily.DEVICE))).isFalse();
+        assertThat(new Topics("other/ns").isDeadLetters(topics.deadLetters("acme"))).isFalse();
     }
 }

@@ -10,9 +10,11 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * What one delivery attempt came to, and whether trying again can help. A 2xx is delivered; 5xx,
- * 408, 429, timeouts and connection errors are worth retrying; any other 4xx (and 3xx) is the event's
+ * 408, 429, timeouts and failed requests are worth retrying; any other 4xx (and 3xx) is the event's
  * or the Trigger's fault and goes straight to the dead letters. (Knative also retries 404 and 409;
- * here a 404 means the function does not handle the type, which retrying cannot fix.)
+ * here a 404 means the function does not handle the type, which retrying cannot fix.) A subscriber
+ * that could not be connected to at all is {@link Unreachable}: the event is not at fault, and the
+ * Trigger pauses ({@link DeliveryPause}) instead of spending the event's attempts.
  */
 public sealed interface AttemptOutcome {
 
@@ -35,6 +37,23 @@ public sealed interface AttemptOutcome {
             Objects.requireNonNull(status, "status");
             Objects.requireNonNull(reason, "reason");
         }
+
+        /** The reason without what differs from one event to the next (the answer's body): failures of one kind log as one. */
+        public String kind() {
+            return status.isPresent() ? "HTTP " + status.getAsInt() : reason;
+        }
+    }
+
+    /**
+     * No connection to the subscriber could be opened (refused, no route, connect timeout): it is down
+     * or not there yet, whatever the event.
+     *
+     * @param reason a sentence saying what happened
+     */
+    record Unreachable(String reason) implements AttemptOutcome {
+        public Unreachable {
+            Objects.requireNonNull(reason, "reason");
+        }
     }
 
     /** Longest part of a subscriber's answer body quoted in a failure reason. */
@@ -47,8 +66,10 @@ public sealed interface AttemptOutcome {
             if (cause instanceof TimeoutException) { // Vert.x's idle timeout is one too
                 return new Failed(OptionalInt.empty(), "no answer within " + timeout, true);
             }
-            String what = cause instanceof ConnectException ? "cannot connect" : "the request failed";
-            return new Failed(OptionalInt.empty(), what + ": " + cause, true);
+            if (cause instanceof ConnectException) { // Netty's connect timeout is one too
+                return new Unreachable("cannot connect: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
+            }
+            return new Failed(OptionalInt.empty(), "the request failed: " + cause, true);
         }
         int status = response.status();
         if (response.successful()) {

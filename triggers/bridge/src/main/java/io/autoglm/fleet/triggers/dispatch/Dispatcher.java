@@ -70,7 +70,14 @@ public final class Dispatcher implements AutoCloseable {
         return subscriptions.stream().map(TriggerSubscription::stats).reduce(DispatchStats.Snapshot.zero(), DispatchStats.Snapshot::plus);
     }
 
-    /** Whether every Trigger is taking events from Pulsar. */
+    /** The Triggers ({@code namespace/name}) whose subscriber is unreachable now, and since when. */
+    public Map<String, DeliveryPause.State> paused() {
+        Map<String, DeliveryPause.State> paused = new LinkedHashMap<>();
+        subscriptions.forEach(subscription -> subscription.pause().ifPresent(state -> paused.put(subscription.trigger().id(), state)));
+        return paused;
+    }
+
+    /** Whether every Trigger's subscription is up (taking events from Pulsar, or paused for its subscriber). */
     public boolean running() {
         return subscriptions.stream().allMatch(TriggerSubscription::running);
     }

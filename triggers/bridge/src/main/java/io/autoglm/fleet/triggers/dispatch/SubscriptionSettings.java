@@ -15,12 +15,18 @@ import java.util.Objects;
  * @param attemptTimeout    limit of one delivery attempt when the Trigger sets no {@code delivery.timeout}
  * @param topicDiscovery    how often the pattern subscription looks for new tenants' topics
  * @param redeliveryDelay   wait before Pulsar redelivers an event whose reply or dead letter could not be written
+ * @param pause             how a Trigger whose subscriber is unreachable probes it, and how long it waits before dead-lettering
  */
 public record SubscriptionSettings(int concurrency, int maxPending, Duration attemptTimeout, Duration topicDiscovery,
-        Duration redeliveryDelay) {
+        Duration redeliveryDelay, DeliveryPause.Bounds pause) {
 
     public static final SubscriptionSettings DEFAULTS =
             new SubscriptionSettings(64, 256, Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(1));
+
+    /** With the default pause bounds ({@link DeliveryPause.Bounds#DEFAULTS}). */
+    public SubscriptionSettings(int concurrency, int maxPending, Duration attemptTimeout, Duration topicDiscovery, Duration redeliveryDelay) {
+        this(concurrency, maxPending, attemptTimeout, topicDiscovery, redeliveryDelay, DeliveryPause.Bounds.DEFAULTS);
+    }
 
     public SubscriptionSettings {
         if (concurrency < 1 || maxPending < 1) {
@@ -29,5 +35,10 @@ public record SubscriptionSettings(int concurrency, int maxPending, Duration att
         Objects.requireNonNull(attemptTimeout, "attemptTimeout");
         Objects.requireNonNull(topicDiscovery, "topicDiscovery");
         Objects.requireNonNull(redeliveryDelay, "redeliveryDelay");
+        Objects.requireNonNull(pause, "pause");
+    }
+
+    public SubscriptionSettings withPause(DeliveryPause.Bounds bounds) {
+        return new SubscriptionSettings(concurrency, maxPending, attemptTimeout, topicDiscovery, redeliveryDelay, bounds);
     }
 }

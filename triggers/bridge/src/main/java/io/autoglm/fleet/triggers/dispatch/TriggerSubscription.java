@@ -1,5 +1,7 @@
 package io.autoglm.fleet.triggers.dispatch;
 
+import io.autoglm.fleet.events.Events;
+import io.autoglm.fleet.events.Extensions;
 import io.autoglm.fleet.events.pulsar.PulsarMessageFactory;
 import io.autoglm.fleet.events.pulsar.PulsarProperties;
 import io.autoglm.fleet.events.pulsar.Topics;
@@ -26,6 +28,7 @@ import org.apache.pulsar.common.lookup.GetTopicsResult;
 import org.apache.pulsar.common.naming.NamespaceName;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -35,6 +38,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -51,11 +55,17 @@ import java.util.regex.Pattern;
  * message is handed back to Pulsar for redelivery. A device's events (the message key) are handled
  * one after the other, retries included, so they reach the subscriber in order; different devices
  * go concurrently, at most {@link SubscriptionSettings#concurrency()} requests at once.
+ *
+ * <p>A subscriber that cannot be connected to pauses the Trigger ({@link DeliveryPause}): its events
+ * wait in Pulsar instead of spending their attempts, until it answers or the pause outlasts its bound.
+ * A replayed dead letter ({@code replayfor}) is delivered by the Trigger that dead-lettered it only.
+ * Failed deliveries are logged through a {@link DeliveryFailureLog}: one line each, repeats counted.
  */
 public final class TriggerSubscription implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(TriggerSubscription.class.getName());
     private static final Duration POLL = Duration.ofMillis(200);
+    private static final String REPLAY_FOR = PulsarProperties.propertyOf(Extensions.REPLAY_FOR);
 
     private final Trigger trigger;
     private final URI subscriber;
@@ -68,13 +78,16 @@ public final class TriggerSubscription implements AutoCloseable {
     private final EventIngress ingress;
     private final EventValidator validator;
     private final Duration attemptTimeout;
+    private final Duration maxPause;
     private final int maxPending;
     private final Semaphore pending;
     private final KeyedSequencer sequencer = new KeyedSequencer();
     private final DispatchStats stats = new DispatchStats();
     private final Thread receiver;
-    private final ScheduledExecutorService topicCheck;
+    private final ScheduledExecutorService timers;
     private final TopicCoverage coverage;
+    private final DeliveryPause pause;
+    private final DeliveryFailureLog failures;
     private volatile boolean running = true;
 
     private TriggerSubscription(Trigger trigger, URI subscriber, PulsarClient client, Topics topics, ConsumerBuilder<byte[]> subscription,
@@ -91,17 +104,28 @@ public final class TriggerSubscription implements AutoCloseable {
         this.ingress = ingress;
         this.validator = EventValidator.standard();
         this.attemptTimeout = trigger.delivery().timeout().orElse(settings.attemptTimeout());
+        this.maxPause = settings.pause().maxPause();
         this.maxPending = settings.maxPending();
         this.pending = new Semaphore(maxPending);
         this.receiver = new Thread(this::receive, "trigger-" + trigger.name());
         this.receiver.setDaemon(true);
-        this.topicCheck = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "trigger-topics-" + trigger.name());
+        this.timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "trigger-timers-" + trigger.name());
             thread.setDaemon(true);
             return thread;
         });
+        this.pause = new DeliveryPause(trigger.id(), subscriber, settings.pause(), Clock.systemUTC(), (task, delay) -> {
+            try {
+                timers.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException closing) {
+                // closed: the waiting events were left to Pulsar
+            }
+        });
+        this.failures = new DeliveryFailureLog(LOG, "Trigger " + trigger.id(), Clock.systemUTC(), DeliveryFailureLog.INTERVAL);
         long every = Math.max(5, settings.topicDiscovery().toSeconds() * 6);
-        topicCheck.scheduleWithFixedDelay(this::checkTopics, every, every, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(this::checkTopics, every, every, TimeUnit.SECONDS);
+        long summary = DeliveryFailureLog.INTERVAL.toMillis();
+        timers.scheduleWithFixedDelay(failures::summariseIfDue, summary, summary, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -150,9 +174,14 @@ public final class TriggerSubscription implements AutoCloseable {
         return stats.snapshot();
     }
 
-    /** Whether events are being taken from Pulsar. */
+    /** Whether the subscription is up: taking events from Pulsar, or paused while its subscriber is unreachable. */
     public boolean running() {
         return running && receiver.isAlive() && consumer.isConnected();
+    }
+
+    /** The unreachable subscriber, while there is one. */
+    public Optional<DeliveryPause.State> pause() {
+        return pause.state();
     }
 
     private void receive() {
@@ -160,6 +189,10 @@ public final class TriggerSubscription implements AutoCloseable {
             Message<byte[]> message;
             Consumer<byte[]> current = consumer;
             try {
+                if (pause.paused()) {
+                    Thread.sleep(POLL.toMillis()); // the events stay in Pulsar until the subscriber is back
+                    continue;
+                }
                 if (!pending.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
                     continue;
                 }
@@ -186,8 +219,9 @@ public final class TriggerSubscription implements AutoCloseable {
             sequencer.submit(message.hasKey() ? message.getKey() : null, () -> handle(current, message)).whenComplete((done, failure) -> {
                 pending.release();
                 if (failure != null) {
-                    LOG.log(System.Logger.Level.WARNING, "Trigger {0}: event {1} goes back to Pulsar for redelivery: {2}",
-                            trigger.id(), message.getMessageId(), rootMessage(failure));
+                    String why = rootMessage(failure);
+                    failures.failed("events went back to Pulsar for redelivery: " + why,
+                            () -> "event " + message.getMessageId() + " goes back to Pulsar for redelivery: " + why);
                     stats.redelivered.increment();
                     current.negativeAcknowledge(message);
                 }
@@ -199,7 +233,7 @@ public final class TriggerSubscription implements AutoCloseable {
         Map<String, String> properties = message.getProperties();
         if (properties.containsKey(PulsarProperties.SPEC_VERSION)) {
             EventAttributes attributes = name -> properties.get(PulsarProperties.propertyOf(name));
-            if (!trigger.filter().test(attributes)) {
+            if (!forThisTrigger(properties.get(REPLAY_FOR)) || !trigger.filter().test(attributes)) {
                 return skip(from, message);
             }
             return attempt(from, message, attributes, BinaryHttpForm.of(properties, message.getValue()), 1);
@@ -208,17 +242,22 @@ public final class TriggerSubscription implements AutoCloseable {
         try {
             event = PulsarMessageFactory.createReader(message).toEvent();
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "Trigger {0}: message {1} on {2} is not a CloudEvent: {3}",
-                    trigger.id(), message.getMessageId(), message.getTopicName(), e.getMessage());
+            failures.failed("messages were not CloudEvents, to the dead letters", () -> "message " + message.getMessageId() + " on "
+                    + message.getTopicName() + " is not a CloudEvent, to the dead letters: " + e.getMessage());
             return ingress.deadLetterUnreadable(properties, message.getKey(), message.getValue(),
                             "not a CloudEvent (" + e.getMessage() + "), read by Trigger " + trigger.id() + " on " + message.getTopicName())
                     .thenCompose(written -> acknowledge(from, message, stats.deadLettered));
         }
         EventAttributes attributes = EventAttributes.of(event);
-        if (!trigger.filter().test(attributes)) {
+        if (!forThisTrigger(Events.extension(event, Extensions.REPLAY_FOR)) || !trigger.filter().test(attributes)) {
             return skip(from, message);
         }
         return attempt(from, message, attributes, BinaryHttpForm.of(event), 1);
+    }
+
+    /** A replayed dead letter is for the Trigger that dead-lettered it; any other event is for every Trigger it passes. */
+    private boolean forThisTrigger(String replayFor) {
+        return replayFor == null || replayFor.equals(trigger.id());
     }
 
     private CompletableFuture<Void> skip(Consumer<byte[]> from, Message<byte[]> message) {
@@ -227,6 +266,14 @@ public final class TriggerSubscription implements AutoCloseable {
 
     private CompletableFuture<Void> attempt(Consumer<byte[]> from, Message<byte[]> message, EventAttributes attributes,
             OutboundEvent request, int attempt) {
+        if (pause.paused()) {
+            return pause.hold(null).thenCompose(next -> afterPause(next, from, message, attributes, request, attempt, null));
+        }
+        return send(from, message, attributes, request, attempt);
+    }
+
+    private CompletableFuture<Void> send(Consumer<byte[]> from, Message<byte[]> message, EventAttributes attributes,
+            OutboundEvent request, int attempt) {
         CompletableFuture<SubscriberResponse> answer;
         try {
             answer = http.post(subscriber, request, attemptTimeout);
@@ -234,20 +281,49 @@ public final class TriggerSubscription implements AutoCloseable {
             answer = CompletableFuture.failedFuture(e);
         }
         return answer.handle((response, failure) -> AttemptOutcome.of(response, failure, attemptTimeout)).thenCompose(outcome -> {
+            if (outcome instanceof AttemptOutcome.Unreachable unreachable) {
+                return pause.hold(unreachable.reason())
+                        .thenCompose(next -> afterPause(next, from, message, attributes, request, attempt, unreachable));
+            }
+            pause.reached();
             if (outcome instanceof AttemptOutcome.Delivered delivered) {
                 return delivered(from, message, attributes, delivered.response(), attempt);
             }
-            AttemptOutcome.Failed failed = (AttemptOutcome.Failed) outcome;
-            Optional<Duration> wait = failed.retryable() ? trigger.delivery().delayAfter(attempt) : Optional.empty();
-            if (wait.isEmpty()) {
-                String reason = failed.retryable() ? failed.reason() + " (attempt " + attempt + " of " + trigger.delivery().maxAttempts() + ")"
-                        : failed.reason() + " (not retried)";
-                return deadLetter(from, message, failed.status(), reason, attempt);
-            }
-            stats.retries.increment();
-            Executor later = CompletableFuture.delayedExecutor(wait.get().toNanos(), TimeUnit.NANOSECONDS);
-            return CompletableFuture.runAsync(() -> { }, later).thenCompose(waited -> attempt(from, message, attributes, request, attempt + 1));
+            return failed(from, message, attributes, request, attempt, (AttemptOutcome.Failed) outcome);
         });
+    }
+
+    /** After waiting for an unreachable subscriber ({@code unreachable}: what this event's attempt said, if it made one). */
+    private CompletableFuture<Void> afterPause(DeliveryPause.Next next, Consumer<byte[]> from, Message<byte[]> message,
+            EventAttributes attributes, OutboundEvent request, int attempt, AttemptOutcome.Unreachable unreachable) {
+        switch (next) {
+            case PROBE:
+                return send(from, message, attributes, request, attempt);
+            case RESUME:
+                return attempt(from, message, attributes, request, attempt);
+            case GIVE_UP:
+                if (unreachable == null) {
+                    return send(from, message, attributes, request, attempt); // it waited without trying: it tries now
+                }
+                return failed(from, message, attributes, request, attempt, new AttemptOutcome.Failed(OptionalInt.empty(),
+                        unreachable.reason() + "; unreachable for longer than the longest pause (" + maxPause + ")", true));
+            default:
+                // closing: not acknowledged, so Pulsar redelivers it (to another replica, or after the next start)
+                return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    private CompletableFuture<Void> failed(Consumer<byte[]> from, Message<byte[]> message, EventAttributes attributes,
+            OutboundEvent request, int attempt, AttemptOutcome.Failed failed) {
+        Optional<Duration> wait = failed.retryable() ? trigger.delivery().delayAfter(attempt) : Optional.empty();
+        if (wait.isEmpty()) {
+            String reason = failed.retryable() ? failed.reason() + " (attempt " + attempt + " of " + trigger.delivery().maxAttempts() + ")"
+                    : failed.reason() + " (not retried)";
+            return deadLetter(from, message, failed.status(), reason, failed.kind(), attempt);
+        }
+        stats.retries.increment();
+        Executor later = CompletableFuture.delayedExecutor(wait.get().toNanos(), TimeUnit.NANOSECONDS);
+        return CompletableFuture.runAsync(() -> { }, later).thenCompose(waited -> attempt(from, message, attributes, request, attempt + 1));
     }
 
     private CompletableFuture<Void> delivered(Consumer<byte[]> from, Message<byte[]> message, EventAttributes attributes,
@@ -258,7 +334,7 @@ public final class TriggerSubscription implements AutoCloseable {
         }
         if (!reply.get().isValid()) {
             return deadLetter(from, message, OptionalInt.of(response.status()), "the subscriber answered HTTP " + response.status()
-                    + " with an invalid reply event: " + reply.get().summary(), attempt);
+                    + " with an invalid reply event: " + reply.get().summary(), "an invalid reply event", attempt);
         }
         CloudEvent replyEvent = ReplyEvents.inherit(reply.get().event(), attributes);
         return ingress.publish(replyEvent, ReplyEvents.tenantOf(attributes)).thenCompose(written -> {
@@ -267,8 +343,9 @@ public final class TriggerSubscription implements AutoCloseable {
         });
     }
 
+    /** @param kind the reason without what differs from one event to the next, for the log */
     private CompletableFuture<Void> deadLetter(Consumer<byte[]> from, Message<byte[]> message, OptionalInt status, String reason,
-            int attempts) {
+            String kind, int attempts) {
         CloudEvent original;
         try {
             original = PulsarMessageFactory.createReader(message).toEvent();
@@ -277,9 +354,9 @@ public final class TriggerSubscription implements AutoCloseable {
                             reason + "; and the message is not a readable CloudEvent: " + e.getMessage())
                     .thenCompose(written -> acknowledge(from, message, stats.deadLettered));
         }
-        CloudEvent letter = DeadLetters.of(original, subscriber, status, reason, attempts);
-        LOG.log(System.Logger.Level.INFO, "Trigger {0}: event {1} ({2}) to the dead letters after {3} attempt(s): {4}",
-                trigger.id(), original.getId(), original.getType(), attempts, reason);
+        CloudEvent letter = DeadLetters.of(original, subscriber, status, reason, attempts, trigger.id(), message.getTopicName());
+        failures.failed("deliveries to " + subscriber + " failed, to the dead letters: " + kind, () -> "event " + original.getId()
+                + " (" + original.getType() + ") to the dead letters after " + attempts + " attempt(s): " + reason);
         return ingress.deadLetter(letter).thenCompose(written -> acknowledge(from, message, stats.deadLettered));
     }
 
@@ -317,7 +394,8 @@ public final class TriggerSubscription implements AutoCloseable {
      */
     public void close(Duration grace) {
         running = false;
-        topicCheck.shutdownNow();
+        timers.shutdownNow();
+        pause.close();
         try {
             receiver.join(grace.toMillis() + POLL.toMillis());
             if (pending.tryAcquire(maxPending, grace.toMillis(), TimeUnit.MILLISECONDS)) {

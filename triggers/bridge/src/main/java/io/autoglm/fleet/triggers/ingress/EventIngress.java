@@ -105,6 +105,11 @@ public final class EventIngress {
                 "dead-letter event " + event.getId());
     }
 
+    /** Writes a replayed dead letter back to {@code topic}, the topic it was read from (checked by the caller to be its tenant's). */
+    public CompletableFuture<Void> replay(CloudEvent event, String topic) {
+        return guard(publisher.publish(topic, event), "replay event " + event.getId() + " to " + topic);
+    }
+
     /**
      * Copies a message that is not a readable CloudEvent to the system tenant's dead-letter topic,
      * properties, key and value as they were, plus {@value #UNREADABLE_REASON} saying why.

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -49,9 +50,24 @@ class AttemptOutcomeTest {
         assertThat(timedOut.status()).isEmpty();
         assertThat(timedOut.reason()).isEqualTo("no answer within PT2S");
 
-        AttemptOutcome.Failed refused = (AttemptOutcome.Failed) AttemptOutcome.of(null, new ConnectException("Connection refused"), TIMEOUT);
-        assertThat(refused.retryable()).isTrue();
-        assertThat(refused.reason()).startsWith("cannot connect: ").contains("Connection refused");
+        AttemptOutcome.Failed closed = (AttemptOutcome.Failed) AttemptOutcome.of(null, new IOException("the subscriber closed the connection"), TIMEOUT);
+        assertThat(closed.retryable()).isTrue();
+        assertThat(closed.reason()).isEqualTo("the request failed: java.io.IOException: the subscriber closed the connection");
+    }
+
+    @Test
+    void aSubscriberThatCannotBeConnectedToIsUnreachableNotAFailedAttempt() {
+        AttemptOutcome refused = AttemptOutcome.of(null, new CompletionException(new ConnectException("Connection refused")), TIMEOUT);
+        assertThat(refused).isInstanceOfSatisfying(AttemptOutcome.Unreachable.class,
+                unreachable -> assertThat(unreachable.reason()).startsWith("cannot connect: ").contains("Connection refused"));
+        assertThat(AttemptOutcome.of(null, new io.netty.channel.ConnectTimeoutException("connection timed out: /10.0.0.1:80"), TIMEOUT))
+                .as("a connect timeout").isInstanceOf(AttemptOutcome.Unreachable.class);
+    }
+
+    @Test
+    void failuresOfOneKindShareTheirKindWhateverTheAnswersBody() {
+        assertThat(((AttemptOutcome.Failed) answered(500, "event a failed")).kind())
+                .isEqualTo(((AttemptOutcome.Failed) answered(500, "event b failed")).kind()).isEqualTo("HTTP 500");
     }
 
     @Test

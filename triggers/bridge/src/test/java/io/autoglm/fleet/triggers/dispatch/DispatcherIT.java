@@ -16,6 +16,9 @@ import io.autoglm.fleet.triggers.testing.SubscriberStub;
 import io.autoglm.fleet.triggers.testing.SubscriberStub.Answer;
 import io.autoglm.fleet.triggers.testing.TestNamespaces;
 import io.autoglm.fleet.triggers.testing.TopicReader;
+import io.autoglm.fleet.triggers.replay.DeadLetterReplay;
+import io.autoglm.fleet.triggers.replay.ReplayFilter;
+import io.autoglm.fleet.triggers.replay.ReplayResult;
 import io.cloudevents.CloudEvent;
 import io.vertx.core.Vertx;
 import org.apache.pulsar.client.api.PulsarClient;
@@ -76,9 +79,18 @@ class DispatcherIT {
         }
     }
 
+    /** A short pause: an unreachable subscriber's events go to the dead letters after a second. */
+    private static final DeliveryPause.Bounds SHORT_PAUSE = new DeliveryPause.Bounds(Duration.ofMillis(100), Duration.ofMillis(200),
+            Duration.ofSeconds(1));
+
     private Dispatcher dispatcher(String yaml, Map<String, URI> subscribers) throws Exception {
+        return dispatcher(yaml, subscribers, SHORT_PAUSE);
+    }
+
+    private Dispatcher dispatcher(String yaml, Map<String, URI> subscribers, DeliveryPause.Bounds pause) throws Exception {
         List<Trigger> triggers = new TriggerObjects("it", Optional.empty()).parse(Map.of("triggers.yaml", yaml));
-        SubscriptionSettings settings = new SubscriptionSettings(8, 200, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMillis(200));
+        SubscriptionSettings settings = new SubscriptionSettings(8, 200, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMillis(200),
+                pause);
         Dispatcher dispatcher = Dispatcher.start(client, topics, triggers, Destination.Addresses.clusterLocal(subscribers),
                 trigger -> new HttpSubscriberClient(vertx, settings.concurrency(), Duration.ofSeconds(1)), ingress, settings)
                 .get(30, TimeUnit.SECONDS);
@@ -194,7 +206,8 @@ class DispatcherIT {
         List<CloudEvent> globex = TopicReader.events(client, topics.deadLetters("globex"), e -> !e.isEmpty(), Duration.ofSeconds(30));
         assertThat(globex).singleElement().satisfies(letter -> {
             assertThat(letter.getExtension(Extensions.ERROR_CODE)).isNull();
-            assertThat((String) letter.getExtension(Extensions.ERROR_DATA)).startsWith("cannot connect").endsWith("(attempt 2 of 2)");
+            assertThat((String) letter.getExtension(Extensions.ERROR_DATA)).startsWith("cannot connect")
+                    .contains("unreachable for longer than the longest pause (PT1S)").endsWith("(attempt 2 of 2)");
             assertThat(letter.getExtension(Extensions.DELIVERY_ATTEMPTS)).isEqualTo(2);
         });
     }
@@ -253,6 +266,95 @@ class DispatcherIT {
 
         await("the newcomer's registration", () -> subscriber.accepted().size() == 1);
         assertThat(Events.tenant(subscriber.accepted().get(0).event())).isEqualTo("newcomer");
+    }
+
+    @Test
+    void anUnreachableSubscriberPausesItsTriggerAndTheEventsWaitInPulsarUntilItIsBack() throws Exception {
+        SubscriberStub down = subscriber((event, attempt) -> Answer.ok());
+        down.stop();
+        Dispatcher dispatcher = dispatcher(trigger("down", "[{exact: {type: io.autoglm.device.heartbeat}}]", "{retry: 1, backoffDelay: PT0.05S}"),
+                Map.of("down", down.uri()), new DeliveryPause.Bounds(Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofMinutes(5)));
+        List<CloudEvent> events = new ArrayList<>();
+        for (int seq = 1; seq <= 10; seq++) {
+            for (int device = 0; device < 4; device++) {
+                events.add(FleetEvents.heartbeat("acme", "dev-" + device, seq));
+            }
+        }
+
+        publish(events.toArray(CloudEvent[]::new));
+
+        await("the pause", () -> dispatcher.paused().containsKey("it/down"));
+        await("a few probes", () -> dispatcher.paused().get("it/down").probes() >= 4);
+        assertThat(dispatcher.paused().get("it/down")).satisfies(pause -> {
+            assertThat(pause.reason()).startsWith("cannot connect");
+            assertThat(pause.deadLettering()).isFalse();
+            assertThat(pause.waiting()).isPositive();
+        });
+        assertThat(dispatcher.running()).as("a paused subscription is still up").isTrue();
+        assertThat(dispatcher.totals().deadLettered()).isZero();
+        assertThat(dispatcher.totals().retries()).as("waiting spends no attempt").isZero();
+
+        down.restart();
+
+        await("every event, once the subscriber is back", () -> down.accepted().size() >= events.size());
+        assertThat(down.accepted()).extracting(r -> r.event().getId())
+                .containsExactlyInAnyOrderElementsOf(events.stream().map(CloudEvent::getId).toList());
+        Map<String, List<Long>> sequences = new HashMap<>();
+        down.accepted().forEach(r -> sequences.computeIfAbsent(Events.partitionKey(r.event()), k -> new ArrayList<>()).add(FleetEvents.seq(r.event())));
+        sequences.forEach((device, seqs) -> assertThat(seqs).as(device).isSorted());
+        await("the acknowledgements", () -> dispatcher.totals().delivered() == events.size());
+        assertThat(dispatcher.paused()).isEmpty();
+        assertThat(TopicReader.settled(client, topics.deadLetters("acme"), Duration.ofMillis(500))).isEmpty();
+    }
+
+    @Test
+    void deadLettersReplayedOnceTheSubscriberIsBackAreEachProcessedOnceAndOnlyByTheirTrigger() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean(true);
+        // while broken, the subscriber fails device d0's events; then it goes away altogether
+        SubscriberStub flaky = subscriber((event, attempt) -> broken.get() && Events.partitionKey(event).equals("d0")
+                ? Answer.status(500) : Answer.ok());
+        SubscriberStub audit = subscriber((event, attempt) -> Answer.ok());
+        String heartbeats = "[{exact: {type: io.autoglm.device.heartbeat}}]";
+        Dispatcher dispatcher = dispatcher(trigger("flaky", heartbeats, "{retry: 1, backoffDelay: PT0.05S}")
+                + trigger("audit", heartbeats, "{}"), Map.of("flaky", flaky.uri(), "audit", audit.uri()));
+        List<CloudEvent> before = new ArrayList<>();
+        List<CloudEvent> during = new ArrayList<>();
+        for (int seq = 1; seq <= 5; seq++) {
+            for (int device = 0; device < 3; device++) {
+                before.add(FleetEvents.heartbeat("acme", "d" + device, seq));
+                during.add(FleetEvents.heartbeat("acme", "d" + device, 100 + seq));
+            }
+        }
+        publish(before.toArray(CloudEvent[]::new));
+        await("d0's events dead-lettered by error answers", () -> dispatcher.stats().get("it/flaky").deadLettered() == 5
+                && dispatcher.stats().get("it/flaky").delivered() == 10);
+        flaky.stop();
+        publish(during.toArray(CloudEvent[]::new));
+        await("the outage's events dead-lettered past the longest pause",
+                () -> dispatcher.stats().get("it/flaky").deadLettered() == 5 + during.size());
+        flaky.restart();
+        broken.set(false);
+        DeadLetterReplay replay = new DeadLetterReplay(client, topics, ingress);
+
+        ReplayResult other = replay.replay(new ReplayFilter("acme", Optional.of("audit"), Optional.empty(), Optional.empty(), Optional.empty()));
+        assertThat(other.replayed()).isZero();
+        assertThat(other.skipped()).isEqualTo(20);
+        ReplayResult result = replay.replay(ReplayFilter.all("acme"));
+
+        assertThat(result.replayed()).isEqualTo(20);
+        assertThat(result.byTrigger()).containsExactly(Map.entry("it/flaky", 20L));
+        assertThat(result.unreplayable()).isZero();
+        List<String> all = java.util.stream.Stream.concat(before.stream(), during.stream()).map(CloudEvent::getId).toList();
+        await("every event processed", () -> flaky.accepted().size() >= all.size());
+        await("the replays acknowledged", () -> dispatcher.stats().get("it/flaky").delivered() == all.size());
+        assertThat(flaky.accepted()).extracting(r -> r.event().getId()).as("each event processed once").containsExactlyInAnyOrderElementsOf(all);
+        assertThat(flaky.accepted()).filteredOn(r -> r.headers().containsKey("ce-replayfor")).hasSize(20)
+                .allSatisfy(r -> assertThat(r.headers()).doesNotContainKeys("ce-knativeerrordata", "ce-errortopic", "ce-deliveryattempts"));
+        assertThat(replay.replay(ReplayFilter.all("acme")).replayed()).as("a dead letter is replayed once").isZero();
+        await("the audit Trigger's events", () -> dispatcher.stats().get("it/audit").received() >= all.size() + 20);
+        assertThat(audit.accepted()).extracting(r -> r.event().getId()).as("the other Trigger of the topic gets no replay")
+                .containsExactlyInAnyOrderElementsOf(all);
+        assertThat(dispatcher.stats().get("it/audit").filteredOut()).isEqualTo(20);
     }
 
     private static int freePort() throws Exception {

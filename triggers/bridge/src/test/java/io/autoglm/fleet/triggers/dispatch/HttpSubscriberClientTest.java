@@ -223,9 +223,9 @@ class HttpSubscriberClientTest {
                     Duration.ofSeconds(5));
             assertThatThrownBy(() -> answer.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ConnectException.class);
             assertThat(AttemptOutcome.of(null, answer.handle((r, e) -> e).join(), Duration.ofSeconds(5)))
-                    .isInstanceOfSatisfying(AttemptOutcome.Failed.class, failed -> {
-                        assertThat(failed.retryable()).isTrue();
-                        assertThat(failed.reason()).startsWith("cannot connect");
+                    .as("unreachable: the Trigger pauses")
+                    .isInstanceOfSatisfying(AttemptOutcome.Unreachable.class, unreachable -> {
+                        assertThat(unreachable.reason()).startsWith("cannot connect");
                     });
         }
     }

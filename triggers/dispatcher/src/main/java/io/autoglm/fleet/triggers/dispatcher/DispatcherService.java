@@ -1,6 +1,7 @@
 package io.autoglm.fleet.triggers.dispatcher;
 
 import io.autoglm.fleet.events.pulsar.Topics;
+import io.autoglm.fleet.triggers.dispatch.DeliveryPause;
 import io.autoglm.fleet.triggers.dispatch.Dispatcher;
 import io.autoglm.fleet.triggers.dispatch.SubscriptionSettings;
 import io.autoglm.fleet.triggers.dispatch.HttpSubscriberClient;
@@ -59,7 +60,8 @@ public class DispatcherService {
                 "Trigger %s has no deadLetterSink: its failed events still go to the tenant's dead-letter topic, so none is lost",
                 trigger.id()));
         SubscriptionSettings subscription = new SubscriptionSettings(settings.concurrency(), settings.maxPending(),
-                settings.attemptTimeout(), settings.topicDiscovery(), settings.redeliveryDelay());
+                settings.attemptTimeout(), settings.topicDiscovery(), settings.redeliveryDelay(),
+                new DeliveryPause.Bounds(settings.probeInterval(), settings.maxProbeInterval(), settings.maxPause()));
         dispatcher = Dispatcher.start(client, topics, triggers, Destination.Addresses.clusterLocal(settings.subscribers()),
                 trigger -> new HttpSubscriberClient(vertx, settings.concurrency(), settings.pipelining(), settings.connectTimeout()), ingress, subscription)
                 .get(settings.attemptTimeout().toMillis() + 60_000, TimeUnit.MILLISECONDS);

@@ -79,6 +79,25 @@ public interface DispatcherSettings {
     @WithDefault("1s")
     Duration redeliveryDelay();
 
+    /**
+     * Longest pause of a Trigger whose subscriber cannot be connected to (refused, no route, connect timeout). While paused its
+     * events stay in Pulsar and are not dead-lettered; after this long, those that cannot be delivered go to the dead letters
+     * (from where {@code POST /dead-letters/replay} puts them back).
+     */
+    @WithDefault("5m")
+    Duration maxPause();
+
+    /** Wait before the first probe of an unreachable subscriber; each next probe waits twice as long, up to {@link #maxProbeInterval()}. */
+    @WithDefault("1s")
+    Duration probeInterval();
+
+    /**
+     * Longest wait between two probes of an unreachable subscriber, and so the longest a subscriber that is back waits for
+     * its events. A probe is one connection attempt.
+     */
+    @WithDefault("5s")
+    Duration maxProbeInterval();
+
     /** On shutdown, how long events in hand may take to finish before Pulsar redelivers them elsewhere. */
     @WithDefault("10s")
     Duration shutdownGrace();

@@ -9,7 +9,10 @@ import io.cloudevents.CloudEvent;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.pulsar.client.api.PulsarClient;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.time.Duration;
 import java.util.List;
@@ -17,16 +20,23 @@ import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.anEmptyMap;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 
 /** The dispatcher application as deployed: Trigger file, Pulsar, subscriber, health and stats. */
 @QuarkusTest
 @QuarkusTestResource(value = DispatcherAppResource.class, restrictToAnnotatedClass = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DispatcherAppIT {
 
     @Test
+    @Order(1)
     void runsTheTriggersOfItsBrokerAndReportsTheirCounts() throws Exception {
         try (PulsarClient client = DispatcherAppResource.endpoints.clientBuilder().build();
                 PulsarEventPublisher publisher = new PulsarEventPublisher(client, DispatcherAppResource.topics)) {
@@ -50,6 +60,60 @@ class DispatcherAppIT {
                 .body("triggers", hasKey("fleet/registry"))
                 .body("triggers", not(hasKey("fleet/other-broker")))
                 .body("totals.replies", equalTo(1))
-                .body("totals.deadLettered", equalTo(1));
+                .body("totals.deadLettered", equalTo(1))
+                .body("paused", anEmptyMap());
+    }
+
+    @Test
+    @Order(2)
+    void replaysATenantsDeadLettersAndRefusesBadFiltersWithAProblemBody() throws Exception {
+        try (PulsarClient client = DispatcherAppResource.endpoints.clientBuilder().build();
+                PulsarEventPublisher publisher = new PulsarEventPublisher(client, DispatcherAppResource.topics)) {
+            publisher.publish(FleetEvents.registration("initech", "i1")).get(10, TimeUnit.SECONDS);
+            TopicReader.events(client, DispatcherAppResource.topics.deadLetters("initech"), events -> !events.isEmpty(), Duration.ofSeconds(30));
+
+            given().post("/dead-letters/replay?trigger=registry&since=yesterday").then().statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("title", equalTo("Invalid replay filter"))
+                    .body("problems", hasItems("'tenant' is required: whose dead letters to replay",
+                            "'since' must be an ISO-8601 time with its offset (e.g. 2026-12-03T10:00:00Z), got 'yesterday'"));
+
+            given().post("/dead-letters/replay?tenant=initech&trigger=registry&type=io.autoglm.device.registration.requested").then()
+                    .statusCode(200)
+                    .body("replayed", equalTo(1))
+                    .body("skipped", equalTo(0))
+                    .body("byTrigger.'fleet/registry'", equalTo(1));
+
+            // the subscriber refuses it again (422): a second dead letter, and the first is not replayed twice
+            List<CloudEvent> letters = TopicReader.events(client, DispatcherAppResource.topics.deadLetters("initech"),
+                    events -> events.size() >= 2, Duration.ofSeconds(30));
+            assertThat(letters).extracting(CloudEvent::getId).containsExactly("reg-i1", "reg-i1");
+            assertThat(letters.get(1).getExtension(Extensions.ERROR_TRIGGER)).isEqualTo("fleet/registry");
+            given().post("/dead-letters/replay?tenant=initech").then().statusCode(200).body("replayed", equalTo(1));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aTriggerWhoseSubscriberIsUnreachableIsPausedAndShownInReadinessAndStats() throws Exception {
+        try (PulsarClient client = DispatcherAppResource.endpoints.clientBuilder().build();
+                PulsarEventPublisher publisher = new PulsarEventPublisher(client, DispatcherAppResource.topics)) {
+            publisher.publish(FleetEvents.heartbeat("globex", "g1", 1)).get(10, TimeUnit.SECONDS);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (given().get("/q/health/ready").statusCode() == 200) {
+            assertThat(System.nanoTime()).as("readiness going down").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+        given().get("/q/health/ready").then().statusCode(503)
+                .body("checks[0].data.'paused.fleet/gone'", startsWith("since "))
+                .body("checks[0].data.'paused.fleet/gone'", containsString("cannot connect"));
+        given().get("/q/health/live").then().statusCode(200);
+        given().get("/stats").then().statusCode(200)
+                .body("paused.'fleet/gone'.reason", startsWith("cannot connect"))
+                .body("paused.'fleet/gone'.since", notNullValue())
+                .body("paused.'fleet/gone'.deadLettering", equalTo(false))
+                .body("paused", not(hasKey("fleet/heartbeat")))
+                .body("triggers.'fleet/gone'.deadLettered", equalTo(0));
     }
 }

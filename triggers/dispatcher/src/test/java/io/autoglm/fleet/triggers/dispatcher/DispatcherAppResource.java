@@ -18,7 +18,8 @@ import java.util.Map;
 
 /**
  * Runs the dispatcher application against the build's real broker, in a namespace of its own, with a
- * Trigger file naming a subscriber stub that replies to each heartbeat with a status change.
+ * Trigger file naming a subscriber stub that replies to each heartbeat with a status change, and a
+ * Trigger ({@code gone}, globex's heartbeats) whose subscriber is not there.
  */
 public class DispatcherAppResource implements QuarkusTestResourceLifecycleManager {
 
@@ -56,11 +57,19 @@ public class DispatcherAppResource implements QuarkusTestResourceLifecycleManage
                     ---
                     apiVersion: eventing.knative.dev/v1
                     kind: Trigger
+                    metadata: {name: gone}
+                    spec:
+                      broker: fleet
+                      filters: [{exact: {type: io.autoglm.device.heartbeat}}, {exact: {tenant: globex}}]
+                      subscriber: {uri: "http://127.0.0.1:%d/"}
+                    ---
+                    apiVersion: eventing.knative.dev/v1
+                    kind: Trigger
                     metadata: {name: other-broker}
                     spec:
                       broker: elsewhere
                       subscriber: {uri: "http://127.0.0.1:1/"}
-                    """);
+                    """.formatted(closedPort()));
             return Map.of(
                     "autoglm.pulsar.service-url", endpoints.serviceUrl(),
                     "autoglm.pulsar.namespace", topics.namespace(),
@@ -70,6 +79,13 @@ public class DispatcherAppResource implements QuarkusTestResourceLifecycleManage
                     "autoglm.dispatcher.topic-discovery", "1s");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A port nothing listens on: the gone Trigger's subscriber cannot be connected to. */
+    private static int closedPort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
         }
     }
 

@@ -55,6 +55,12 @@ final class BridgeApp implements AutoCloseable {
 
     static BridgeApp dispatcher(String serviceUrl, String namespace, Path triggers, Map<String, URI> subscribers, Path logs)
             throws IOException {
+        return dispatcher(serviceUrl, namespace, triggers, subscribers, Map.of(), logs);
+    }
+
+    /** @param settings more of the dispatcher's settings (e.g. {@code autoglm.dispatcher.max-pause}) */
+    static BridgeApp dispatcher(String serviceUrl, String namespace, Path triggers, Map<String, URI> subscribers,
+            Map<String, String> settings, Path logs) throws IOException {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("autoglm.pulsar.service-url", serviceUrl);
         properties.put("autoglm.pulsar.namespace", namespace);
@@ -62,6 +68,7 @@ final class BridgeApp implements AutoCloseable {
         properties.put("autoglm.dispatcher.topic-discovery", "1s");
         properties.put("autoglm.dispatcher.stats-interval", "0s");
         subscribers.forEach((service, uri) -> properties.put("autoglm.dispatcher.subscribers." + service, uri.toString()));
+        properties.putAll(settings);
         return new BridgeApp("trigger-dispatcher", LocalStack.DISPATCHER_JVM, REPO.resolve("triggers/dispatcher/target/quarkus-app/quarkus-run.jar"), properties,
                 logs.resolve("trigger-dispatcher.log"));
     }

@@ -18,6 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,12 +38,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * dead-letter topic, through (a) the dispatcher killed with {@code kill -9} and started again and the
  * subscriber going away and coming back, mid-stream, and (b) a broker restart. The subscriber refuses
  * one event in 25 with a 422, so both outcomes occur; at-least-once, so duplicates are allowed and counted.
+ * And (c): the subscriber away for longer than the dispatcher's longest pause, its events dead-lettered,
+ * then replayed over HTTP once it is back: every event is processed, each once.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DeliveryGuaranteeIT {
 
     private static final Path WORK = BridgeApp.REPO.resolve("triggers/reliability/target/delivery-guarantee");
     private static final String TENANT = "acme";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static PulsarStandalone broker;
     private static Vertx vertx;
 
@@ -101,6 +107,45 @@ class DeliveryGuaranteeIT {
         }
     }
 
+    @Test
+    @Order(3)
+    void theDeadLettersOfAnOutageLongerThanTheLongestPauseAreEachProcessedOnceAfterTheyAreReplayed() throws Exception {
+        try (Scenario scenario = new Scenario("replay", id -> false, "{retry: 1, backoffDelay: PT0.1S, timeout: PT2S}",
+                Map.of("autoglm.dispatcher.max-pause", "2s", "autoglm.dispatcher.probe-interval", "200ms"))) {
+            scenario.sendFor(Duration.ofSeconds(2));
+            scenario.subscriber.stop();
+            scenario.sendFor(Duration.ofSeconds(5));
+            String paused = scenario.get("/stats");
+            scenario.sendFor(Duration.ofSeconds(1));
+            scenario.sender.stop();
+            scenario.sending.join();
+            Set<String> accepted = scenario.sender.accepted();
+            try (PulsarClient client = PulsarClient.builder().serviceUrl(broker.serviceUrl()).build()) {
+                // everything sent while the subscriber was away, and the pause was over, is a dead letter
+                TopicReader.events(client, scenario.topics.deadLetters(TENANT), letters -> letters.size() + scenario.processed().size()
+                        >= accepted.size(), Duration.ofMinutes(1));
+            }
+            scenario.subscriber.restart();
+
+            HttpResponse<String> replay = scenario.post("/dead-letters/replay?tenant=" + TENANT + "&trigger=heartbeat");
+
+            assertThat(paused).as("/stats while the subscriber was away").contains("\"paused\":{\"default/heartbeat\"")
+                    .contains("\"deadLettering\":true");
+            assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);
+            assertThat(replay.body()).contains("\"byTrigger\":{\"default/heartbeat\"");
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (!scenario.processed().containsAll(accepted) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            List<String> deliveries = scenario.subscriber.accepted().stream().map(received -> received.event().getId()).toList();
+            System.out.printf("%s: %d accepted by the sink, %d deliveries, replay: %s%n", scenario.topics.namespace(), accepted.size(),
+                    deliveries.size(), replay.body());
+            assertThat(accepted).as("events the sink accepted").hasSizeGreaterThan(100);
+            assertThat(deliveries).as("every accepted event processed, each once").containsExactlyInAnyOrderElementsOf(accepted);
+            assertThat(scenario.post("/dead-letters/replay?tenant=" + TENANT).body()).contains("\"replayed\":0");
+        }
+    }
+
     /** One run: a namespace, the subscriber, the sink and dispatcher processes, and a sender thread. */
     private static final class Scenario implements AutoCloseable {
         final Topics topics;
@@ -111,10 +156,22 @@ class DeliveryGuaranteeIT {
         final Thread sending;
 
         Scenario(String name) throws Exception {
+            this(name, DeliveryGuaranteeIT::refused, """
+                    {retry: 12, backoffPolicy: exponential, backoffDelay: PT0.1S, timeout: PT2S,
+                      deadLetterSink: {ref: {apiVersion: serving.knative.dev/v1, kind: Service, name: ingress-sink}, uri: /dead-letters}}""",
+                    Map.of());
+        }
+
+        /**
+         * @param refusing which events the subscriber refuses (422)
+         * @param delivery the Trigger's delivery spec, in flow style
+         * @param settings more dispatcher settings
+         */
+        Scenario(String name, java.util.function.Predicate<String> refusing, String delivery, Map<String, String> settings) throws Exception {
             PulsarEndpoints endpoints = new PulsarEndpoints(broker.serviceUrl(), broker.adminUrl(), PulsarEndpoints.Origin.EXTERNAL);
             topics = TestNamespaces.create(endpoints, name);
             subscriber = SubscriberStub.start(vertx, (event, attempt) ->
-                    refused(event.getId()) ? SubscriberStub.Answer.status(422) : SubscriberStub.Answer.ok());
+                    refusing.test(event.getId()) ? SubscriberStub.Answer.status(422) : SubscriberStub.Answer.ok());
             Path triggers = WORK.resolve(name).resolve("triggers.yaml");
             Files.createDirectories(triggers.getParent());
             Files.writeString(triggers, """
@@ -125,16 +182,11 @@ class DeliveryGuaranteeIT {
                       broker: fleet
                       filters: [{exact: {type: io.autoglm.device.heartbeat}}]
                       subscriber: {ref: {apiVersion: serving.knative.dev/v1, kind: Service, name: heartbeat}}
-                      delivery:
-                        retry: 12
-                        backoffPolicy: exponential
-                        backoffDelay: PT0.1S
-                        timeout: PT2S
-                        deadLetterSink: {ref: {apiVersion: serving.knative.dev/v1, kind: Service, name: ingress-sink}, uri: /dead-letters}
-                    """);
+                      delivery: %s
+                    """.formatted(delivery.replace("\n", " ")));
             sink = BridgeApp.sink(broker.serviceUrl(), topics.namespace(), WORK.resolve(name)).start();
             dispatcher = BridgeApp.dispatcher(broker.serviceUrl(), topics.namespace(), triggers,
-                    Map.of("heartbeat", subscriber.uri()), WORK.resolve(name)).start();
+                    Map.of("heartbeat", subscriber.uri()), settings, WORK.resolve(name)).start();
             sender = new HeartbeatSender(URI.create(sink.url() + "/"), TENANT, 20, Duration.ofMillis(5));
             sending = new Thread(sender, "sender-" + name);
             sending.start();
@@ -192,6 +244,16 @@ class DeliveryGuaranteeIT {
             assertThat(lost).as("accepted events neither processed nor dead-lettered").isEmpty();
             assertThat(dead).as("the dead letters are the events the subscriber refused").containsAll(refusedOnes);
             assertThat(letters).allSatisfy(letter -> assertThat(letter.getExtension("knativeerrorcode")).isEqualTo(422));
+        }
+
+        HttpResponse<String> post(String path) throws Exception {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(dispatcher.url() + path)).POST(HttpRequest.BodyPublishers.noBody())
+                    .timeout(Duration.ofMinutes(1)).build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        String get(String path) throws Exception {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(dispatcher.url() + path)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
         }
 
         private Set<String> processed() {
