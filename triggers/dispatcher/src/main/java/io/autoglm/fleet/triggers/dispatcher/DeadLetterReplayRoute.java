@@ -1,7 +1,9 @@
 package io.autoglm.fleet.triggers.dispatcher;
 
 import io.autoglm.fleet.events.EventJson;
+import io.autoglm.fleet.events.Problem;
 import io.autoglm.fleet.events.pulsar.Topics;
+import io.autoglm.fleet.service.ProblemDetails;
 import io.autoglm.fleet.triggers.ingress.EventIngress;
 import io.autoglm.fleet.triggers.replay.DeadLetterReplay;
 import io.autoglm.fleet.triggers.replay.InvalidReplayFilterException;
@@ -34,11 +36,6 @@ public class DeadLetterReplayRoute {
         this.replay = new DeadLetterReplay(client, topics, ingress);
     }
 
-    /** A refused replay, as RFC 9457 problem details. */
-    public record ReplayProblem(String type, String title, int status, String detail, List<String> problems) {
-        static final String MEDIA_TYPE = "application/problem+json";
-    }
-
     @Route(path = "/dead-letters/replay", methods = Route.HttpMethod.POST, type = Route.HandlerType.BLOCKING)
     void replay(RoutingContext context) {
         Map<String, List<String>> query = new LinkedHashMap<>();
@@ -48,33 +45,24 @@ public class DeadLetterReplayRoute {
             ReplayResult result = replay.replay(filter);
             LOG.infof("Replayed %d dead letter(s) of tenant %s (%s); %d skipped, %d cannot be replayed", result.replayed(), filter.tenant(),
                     result.byTrigger(), result.skipped(), result.unreplayable());
-            respond(context, 200, "application/json", result);
+            context.response().setStatusCode(200).putHeader("Content-Type", "application/json")
+                    .end(new String(EventJson.write(result), StandardCharsets.UTF_8));
         } catch (InvalidReplayFilterException e) {
-            problem(context, new ReplayProblem("https://autoglm.io/problems/invalid-replay-filter", "Invalid replay filter", 400,
-                    e.getMessage(), e.problems()));
+            ProblemDetails.of("invalid-replay-filter", "Invalid replay filter", 400, e.getMessage(),
+                    e.problems().stream().map(problem -> new Problem("query", problem)).toList()).answer(context);
         } catch (ReplayBusyException e) {
-            problem(context, new ReplayProblem("https://autoglm.io/problems/replay-running", "A replay is running", 409,
-                    e.getMessage(), List.of()));
+            ProblemDetails.of("replay-running", "A replay is running", 409, e.getMessage()).answer(context);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            problem(context, unavailable("the dispatcher is stopping"));
+            unavailable("the dispatcher is stopping").answer(context);
         } catch (Exception e) {
             LOG.warnf("A replay of dead letters failed: %s", e.toString());
-            problem(context, unavailable("Pulsar did not answer: " + e.getMessage()));
+            unavailable("Pulsar did not answer: " + e.getMessage()).answer(context);
         }
     }
 
-    private static ReplayProblem unavailable(String why) {
-        return new ReplayProblem("https://autoglm.io/problems/broker-unavailable", "Event log unavailable", 503,
-                why + "; what was replayed stays replayed, call again for the rest", List.of());
-    }
-
-    private static void problem(RoutingContext context, ReplayProblem problem) {
-        respond(context, problem.status(), ReplayProblem.MEDIA_TYPE, problem);
-    }
-
-    private static void respond(RoutingContext context, int status, String type, Object body) {
-        context.response().setStatusCode(status).putHeader("Content-Type", type)
-                .end(new String(EventJson.write(body), StandardCharsets.UTF_8));
+    private static ProblemDetails unavailable(String why) {
+        return ProblemDetails.of("broker-unavailable", "Event log unavailable", 503,
+                why + "; what was replayed stays replayed, call again for the rest");
     }
 }

@@ -75,7 +75,7 @@ class DispatcherAppIT {
             given().post("/dead-letters/replay?trigger=registry&since=yesterday").then().statusCode(400)
                     .contentType("application/problem+json")
                     .body("title", equalTo("Invalid replay filter"))
-                    .body("problems", hasItems("'tenant' is required: whose dead letters to replay",
+                    .body("problems.message", hasItems("'tenant' is required: whose dead letters to replay",
                             "'since' must be an ISO-8601 time with its offset (e.g. 2026-12-03T10:00:00Z), got 'yesterday'"));
 
             given().post("/dead-letters/replay?tenant=initech&trigger=registry&type=io.autoglm.device.registration.requested").then()
