@@ -71,7 +71,12 @@ abstract class ControlPlane implements AutoCloseable {
 
     /** Starts the dispatcher: each function's Trigger delivers to {@code subscribers} (by function name) through {@code clients}. */
     void dispatch(Map<String, URI> subscribers, Function<Trigger, SubscriberClient> clients) throws Exception {
-        dispatcher = Dispatcher.start(client, topics, fleetTriggers(FUNCTIONS), Destination.Addresses.clusterLocal(subscribers), clients, ingress,
+        dispatch(FUNCTIONS, subscribers, clients);
+    }
+
+    /** Starts the dispatcher with the Triggers named {@code triggers}. */
+    void dispatch(List<String> triggers, Map<String, URI> subscribers, Function<Trigger, SubscriberClient> clients) throws Exception {
+        dispatcher = Dispatcher.start(client, topics, fleetTriggers(triggers), Destination.Addresses.clusterLocal(subscribers), clients, ingress,
                 DISPATCH).get(60, TimeUnit.SECONDS);
     }
 

@@ -15,7 +15,8 @@ import java.util.logging.Logger;
  * ({@link ModelHeadStart}) and warms up what the first request would otherwise wait for (ONNX
  * Runtime's and the tokenizer's native libraries, ONNX Runtime's from the copy the build unpacked
  * beside the application, the contract's schema validator) on the other, which takes a good part
- * off the cold start (process start to first answer). Everything else is Quarkus as usual.
+ * off the cold start (process start to first answer); a function whose models are all served by remote
+ * backends warms none of the native engines. Everything else is Quarkus as usual.
  */
 @QuarkusMain
 public final class InferenceMain {
@@ -39,7 +40,9 @@ public final class InferenceMain {
     }
 
     private static void warmUp() {
-        NativeEngines.warmUp();
+        if (ModelHeadStart.needsLocalEngines()) {
+            NativeEngines.warmUp();
+        }
         try {
             // the contract's validator compiles every event type's schema when first used: here, rather than on the
             // first request's path (the route filter that validates builds it lazily)

@@ -1,6 +1,7 @@
 package io.autoglm.fleet.inference;
 
 import io.autoglm.fleet.inference.serving.HeadStart;
+import io.autoglm.fleet.modelstore.ModelRef;
 import io.autoglm.fleet.modelstore.ModelStore;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSourceLoader;
@@ -35,6 +36,8 @@ final class ModelHeadStart {
     private static final Logger LOG = Logger.getLogger(ModelHeadStart.class.getName());
     private static final CompletableFuture<HeadStart<LoadSettings>> BEGUN = new CompletableFuture<>();
     private static final AtomicBoolean BEGUN_BY_ENTRY_POINT = new AtomicBoolean();
+    /** Whether some configured model runs in this process (true when that cannot be told). */
+    private static final CompletableFuture<Boolean> LOCAL_ENGINES = new CompletableFuture<>();
 
     /** What a load depends on; a head start is taken only when these are equal. */
     record LoadSettings(String store, String cacheDir, List<String> models, List<String> providers, int intraOpThreads,
@@ -60,6 +63,7 @@ final class ModelHeadStart {
             try {
                 InferenceSettings settings = read();
                 ModelStore store = InferenceWiring.openStore(settings);
+                LOCAL_ENGINES.complete(anyLocal(store, InferenceWiring.refs(settings)));
                 BEGUN.complete(HeadStart.begin(LoadSettings.of(settings), InferenceWiring.refs(settings), store::resolve,
                         observer -> InferenceWiring.loader(settings, store, observer)::load, thread));
                 // queued behind the loads
@@ -68,10 +72,34 @@ final class ModelHeadStart {
                 LOG.info(() -> "no head start: the settings could not be read before the server's start (" + e + ")");
                 LOG.log(Level.FINE, "head start", e);
                 BEGUN.complete(null);
+                LOCAL_ENGINES.complete(true);
             } finally {
                 thread.shutdown();
             }
         });
+    }
+
+    private static boolean anyLocal(ModelStore store, List<ModelRef> refs) {
+        try {
+            return refs.stream().anyMatch(ref -> !store.manifest(ref).isRemote());
+        } catch (RuntimeException e) {
+            return true; // the loads will say what is wrong; warming the engines costs nothing then
+        }
+    }
+
+    /**
+     * Whether the native engines are worth warming: not when every configured model is served by a remote
+     * backend (such a function loads nothing of ONNX Runtime). Waits for the head start's answer a little.
+     */
+    static boolean needsLocalEngines() {
+        try {
+            return LOCAL_ENGINES.get(5, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
     }
 
     /**
