@@ -69,7 +69,11 @@ final class HttpLoad {
     }
 
     Result run(String body, int concurrency, Duration warmup, Duration measure) throws InterruptedException {
-        HttpRequest request = inferenceRequest(uri, body).build();
+        return run(inferenceRequest(uri, body).build(), concurrency, warmup, measure);
+    }
+
+    /** {@code concurrency} callers sending {@code request} over and over; what was answered in {@code measure} after {@code warmup}. */
+    Result run(HttpRequest request, int concurrency, Duration warmup, Duration measure) throws InterruptedException {
         AtomicBoolean recording = new AtomicBoolean(false);
         AtomicBoolean running = new AtomicBoolean(true);
         long[][] latencies = new long[concurrency][];

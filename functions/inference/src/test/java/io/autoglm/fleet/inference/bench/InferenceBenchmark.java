@@ -160,6 +160,10 @@ public final class InferenceBenchmark {
                         on.p99Ms(), on.serverCpuMsPerRequest(), on.requestsPerSecond() / off.requestsPerSecond()));
             }
             HttpLoad.Result on32 = results.get(BATCHED + "/32");
+            double functionGain = on32.requestsPerSecond() / results.get(UNBATCHED + "/32").requestsPerSecond();
+            double engineGain = raw.get("b32") / raw.get("b1");
+            line(String.format(Locale.ROOT, "%nBatching's gain, relative to the engine's (target >= 0.9): the function's batched / unbatched at 32 callers "
+                    + "%.2f over the raw loop's batch-32 / batch-1 texts/s %.2f = **%.2f**.", functionGain, engineGain, functionGain / engineGain));
             double rawBatch32Ms = 32 * 1000 / raw.get("b32");
             line(String.format(Locale.ROOT, "%nAt 32 callers with batching: %.1f rows per engine call on average, %.1f ms per call in the function; "
                             + "p99 %.1f ms vs the bound max queue delay + 2 x one batch's compute = 5 + 2 x %.1f = %.1f ms (raw loop's batch of 32).",
@@ -305,14 +309,14 @@ public final class InferenceBenchmark {
         return builder.start();
     }
 
-    private static void stop(Process process) throws InterruptedException {
+    static void stop(Process process) throws InterruptedException {
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
     }
 
-    private static void awaitReady(int port) throws Exception {
+    static void awaitReady(int port) throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (System.nanoTime() < deadline) {
@@ -360,7 +364,7 @@ public final class InferenceBenchmark {
     }
 
     /** Samples a process's resident memory every 200 ms, keeping the maximum. */
-    private static final class RssSampler {
+    static final class RssSampler {
         private final long pid;
         private final AtomicLong max = new AtomicLong();
         private final Thread thread;
@@ -407,7 +411,7 @@ public final class InferenceBenchmark {
         return version.find() ? java.util.OptionalInt.of(Integer.parseInt(version.group(1))) : java.util.OptionalInt.empty();
     }
 
-    private static double median(List<Double> values) {
+    static double median(List<Double> values) {
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return sorted.length == 0 ? Double.NaN : sorted.length % 2 == 1 ? sorted[sorted.length / 2]
                 : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
