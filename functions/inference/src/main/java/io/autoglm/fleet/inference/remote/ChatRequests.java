@@ -27,7 +27,41 @@ final class ChatRequests {
     private ChatRequests() {
     }
 
+    /**
+     * The request's bytes. The screenshot's base64 (the bulk of the body: ~1.3x the PNG) is encoded straight into
+     * them rather than through a string and a JSON tree (it needs no JSON escaping), which keeps an agent step's
+     * garbage to about the body itself.
+     */
     static byte[] agentStep(RemoteBackend backend, AgentStep step, byte[] screenshotPng, LocalDate today) {
+        String marker = "autoglm-screenshot-" + java.util.UUID.randomUUID();
+        byte[] around = tree(backend, step, marker, today);
+        int at = indexOf(around, marker.getBytes(StandardCharsets.US_ASCII));
+        byte[] prefix = "data:image/png;base64,".getBytes(StandardCharsets.US_ASCII);
+        byte[] image = Base64.getEncoder().encode(screenshotPng);
+        int tail = at + marker.length();
+        byte[] body = new byte[at + prefix.length + image.length + around.length - tail];
+        System.arraycopy(around, 0, body, 0, at);
+        System.arraycopy(prefix, 0, body, at, prefix.length);
+        System.arraycopy(image, 0, body, at + prefix.length, image.length);
+        System.arraycopy(around, tail, body, at + prefix.length + image.length, around.length - tail);
+        return body;
+    }
+
+    private static int indexOf(byte[] bytes, byte[] part) {
+        outer:
+        for (int i = 0; i + part.length <= bytes.length; i++) {
+            for (int j = 0; j < part.length; j++) {
+                if (bytes[i + j] != part[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new IllegalStateException("the screenshot's place is missing from the request");
+    }
+
+    /** The request with {@code imageUrl} where the screenshot's data URL goes. */
+    private static byte[] tree(RemoteBackend backend, AgentStep step, String imageUrl, LocalDate today) {
         ObjectNode body = JSON.objectNode();
         body.put("model", backend.servedModel());
         ArrayNode messages = body.putArray("messages");
@@ -40,8 +74,7 @@ final class ChatRequests {
         }
         ObjectNode current = messages.addObject().put("role", "user");
         ArrayNode content = current.putArray("content");
-        content.addObject().put("type", "image_url").putObject("image_url")
-                .put("url", "data:image/png;base64," + Base64.getEncoder().encodeToString(screenshotPng));
+        content.addObject().put("type", "image_url").putObject("image_url").put("url", imageUrl);
         content.addObject().put("type", "text").put("text", turnText(step.instruction(), history.isEmpty(), step.currentApp()));
         RemoteBackend.Sampling sampling = backend.sampling();
         body.put("max_tokens", sampling.maxTokens());
