@@ -20,6 +20,11 @@ final class DeviceLiveness {
      * delivery whose first answer was lost) announces it again rather than nothing.
      */
     DeviceStatusChanged transitionOfLastSeq;
+    /**
+     * The device's current status, whose announcement reached nobody (the caller had given up on the answer that
+     * carried it): the next accepted heartbeat announces it again. Null once announced.
+     */
+    DeviceStatusChanged unannounced;
     long lastSentAtMillis = NONE;
     /** When the last accepted heartbeat arrived here; after a restart, the restart (a grace period). */
     long lastArrivalMillis = NONE;

@@ -80,6 +80,40 @@ class LivenessEvaluatorTest {
     }
 
     @Test
+    void aStatusWhoseAnnouncementReachedNobodyIsAnnouncedByTheNextHeartbeat() {
+        LivenessEvaluator evaluator = new LivenessEvaluator(tenant -> POLICY, 0);
+        DeviceStatusChanged online = evaluator.onHeartbeat(TENANT, heartbeat("d1", 1, 10_000), 10_000).statusChange().orElseThrow();
+
+        // the dispatcher had given up on the first heartbeat (its tenant's tables were still opening) and dead-lettered it
+        evaluator.announcementLost(online);
+
+        LivenessVerdict next = evaluator.onHeartbeat(TENANT, heartbeat("d1", 2, 11_000), 11_000);
+        assertThat(next.kind()).isEqualTo(LivenessVerdict.Kind.ACCEPTED);
+        assertThat(next.statusChange()).contains(online);
+        assertThat(evaluator.onHeartbeat(TENANT, heartbeat("d1", 2, 11_000), 11_100).statusChange())
+                .as("a retried copy of the heartbeat that announced it announces it too").contains(online);
+        assertThat(evaluator.onHeartbeat(TENANT, heartbeat("d1", 3, 12_000), 12_000).statusChange())
+                .as("once announced, later heartbeats are quiet again").isEmpty();
+        assertThat(evaluator.counters().transitions()).isEqualTo(1);
+        assertThat(evaluator.counters().reannounced()).isEqualTo(1);
+    }
+
+    @Test
+    void aLostAnnouncementOfAStatusTheDeviceHasSinceLeftIsNotRepeated() {
+        LivenessEvaluator evaluator = new LivenessEvaluator(tenant -> POLICY, 0);
+        LivenessVerdict first = evaluator.onHeartbeat(TENANT, heartbeat("d1", 1, 10_000), 10_000);
+        DeviceStatusChanged online = first.statusChange().orElseThrow();
+        // silent: the deadline finds it SUSPECT, and that change was announced
+        LivenessVerdict suspect = evaluator.onDeadline(first.nextDeadline().orElseThrow(), 12_403);
+        assertThat(suspect.statusChange()).map(DeviceStatusChanged::current).contains(LivenessStatus.SUSPECT);
+
+        evaluator.announcementLost(online);
+
+        assertThat(evaluator.onHeartbeat(TENANT, heartbeat("d1", 2, 12_500), 12_500).statusChange())
+                .as("the stale ONLINE is not announced over the SUSPECT that followed it").isEmpty();
+    }
+
+    @Test
     void aDeviceThatRestartedItsCounterIsHeardAgain() {
         LivenessEvaluator evaluator = new LivenessEvaluator(tenant -> POLICY, 0);
         evaluator.onHeartbeat(TENANT, heartbeat("d1", 900, 10_000), 10_000);

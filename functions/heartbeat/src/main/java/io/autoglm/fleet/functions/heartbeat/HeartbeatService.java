@@ -45,6 +45,7 @@ public final class HeartbeatService {
     private final Clock clock;
     private final Map<String, CompletableFuture<Tenant>> tenants = new ConcurrentHashMap<>();
     private final LongAdder unknownDevices = new LongAdder();
+    private final LongAdder answersLost = new LongAdder();
 
     /** A tenant's tables, once its recorded liveness has been restored into the evaluator. */
     private record Tenant(StateTable<RegisteredDevice> registry, StateTable<DeviceStatusChanged> liveness) {
@@ -86,6 +87,22 @@ public final class HeartbeatService {
             }
             return apply(state, evaluator.onDeadline(deadline, clock.millis()));
         }));
+    }
+
+    /**
+     * The answer {@code reply} reached nobody (the caller had given up, its connection closed): a status change it
+     * carried is announced again with the device's next heartbeat.
+     */
+    public void answerLost(Reply reply) {
+        if (reply != null && reply.type() == EventType.DEVICE_STATUS_CHANGED) {
+            answersLost.increment();
+            evaluator.announcementLost((DeviceStatusChanged) reply.payload());
+        }
+    }
+
+    /** Status changes whose answer reached nobody. */
+    public long answersLost() {
+        return answersLost.sum();
     }
 
     public LivenessEvaluator evaluator() {
