@@ -161,17 +161,29 @@ public final class HeartbeatService {
         return tracked ? state.liveness().remove(deviceId) : CompletableFuture.completedFuture(null);
     }
 
+    /**
+     * The tenant's tables, opened on its first heartbeat or deadline: both readers, the liveness writer and the
+     * deadline writer at once, so that the first answers wait for the slowest of them rather than for each in turn.
+     */
     private CompletableFuture<Tenant> tenant(String tenant) {
-        CompletableFuture<Tenant> opened = tenants.computeIfAbsent(tenant, t -> registry.table(t).thenCombine(liveness.table(t),
-                (devices, recorded) -> {
-                    recorded.forEach((deviceId, transition) -> evaluator.restore(transition));
-                    LOG.log(System.Logger.Level.INFO, "tenant {0}: {1} registered devices, liveness of {2} restored", t, devices.size(),
-                            recorded.size());
-                    return new Tenant(devices, recorded);
-                }));
+        CompletableFuture<Tenant> opened = tenants.get(tenant);
+        if (opened == null) {
+            opened = tenants.computeIfAbsent(tenant, this::open);
+        }
         if (opened.isCompletedExceptionally()) {
             tenants.remove(tenant, opened);
         }
         return opened;
+    }
+
+    private CompletableFuture<Tenant> open(String tenant) {
+        long started = System.nanoTime();
+        timers.prepare(tenant, EventType.DEVICE_LIVENESS_DEADLINE);
+        return registry.table(tenant).thenCombine(liveness.table(tenant), (devices, recorded) -> {
+            recorded.forEach((deviceId, transition) -> evaluator.restore(transition));
+            LOG.log(System.Logger.Level.INFO, "tenant {0}: {1} registered devices, liveness of {2} restored, in {3} ms", tenant, devices.size(),
+                    recorded.size(), (System.nanoTime() - started) / 1_000_000);
+            return new Tenant(devices, recorded);
+        });
     }
 }
