@@ -22,6 +22,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,9 +37,11 @@ class HeartbeatServiceTest {
     private static final class OpeningSlowly implements StateTopic<RegisteredDevice> {
         final InMemoryStateTopic<RegisteredDevice> tables = new InMemoryStateTopic<>();
         final CompletableFuture<Void> opened = new CompletableFuture<>();
+        final AtomicInteger opens = new AtomicInteger();
 
         @Override
         public CompletableFuture<StateTable<RegisteredDevice>> table(String tenant) {
+            opens.incrementAndGet();
             return opened.thenCompose(done -> tables.table(tenant));
         }
 
@@ -79,6 +82,27 @@ class HeartbeatServiceTest {
         assertThat(next.partitionKey()).isEqualTo(DEVICE);
         assertThat(service.heartbeat("hb-3", TENANT, heartbeat(3)).join()).as("and only that one").isNull();
         assertThat(service.answersLost()).isEqualTo(4);
+    }
+
+    @Test
+    void aTenantOpenedAheadAnswersItsFirstHeartbeatWithoutOpeningAnything() {
+        OpeningSlowly registry = new OpeningSlowly();
+        registry.tables.tableOf(TENANT).put(DEVICE, new RegisteredDevice(DEVICE, TENANT, 1));
+        HeartbeatService service = new HeartbeatService(new LivenessEvaluator(tenant -> LivenessPolicy.DEFAULT, CLOCK.millis()), registry,
+                new InMemoryStateTopic<>(), new RecordingPublisher(), CLOCK);
+
+        CompletableFuture<Void> ahead = service.openAhead(TENANT);
+        assertThat(registry.opens).hasValue(1);
+        registry.opened.complete(null);
+        assertThat(ahead).isCompleted();
+
+        CompletableFuture<Reply> first = service.heartbeat("hb-1", TENANT, heartbeat(1));
+
+        assertThat(first).as("answered at once: the tables were open").isCompleted();
+        assertThat(first.join().type()).isEqualTo(EventType.DEVICE_STATUS_CHANGED);
+        assertThat(registry.opens).as("opened once").hasValue(1);
+        assertThat(service.openAhead(TENANT)).isCompleted();
+        assertThat(registry.opens).hasValue(1);
     }
 
     @Test
