@@ -66,7 +66,12 @@ public class HeartbeatFunction {
         if (context == null) {
             delivered.complete(true); // called without HTTP
         } else {
-            context.addEndHandler(ended -> delivered.complete(ended.succeeded()));
+            context.addEndHandler(ended -> {
+                if (ended.failed()) {
+                    liveness.callerGone();
+                }
+                delivered.complete(ended.succeeded());
+            });
         }
         return delivered;
     }

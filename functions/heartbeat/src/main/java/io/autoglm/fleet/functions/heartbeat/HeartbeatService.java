@@ -46,6 +46,7 @@ public final class HeartbeatService {
     private final Map<String, CompletableFuture<Tenant>> tenants = new ConcurrentHashMap<>();
     private final LongAdder unknownDevices = new LongAdder();
     private final LongAdder answersLost = new LongAdder();
+    private final LongAdder callersGone = new LongAdder();
 
     /** A tenant's tables, once its recorded liveness has been restored into the evaluator. */
     private record Tenant(StateTable<RegisteredDevice> registry, StateTable<DeviceStatusChanged> liveness) {
@@ -111,6 +112,16 @@ public final class HeartbeatService {
     /** Status changes whose answer reached nobody. */
     public long answersLost() {
         return answersLost.sum();
+    }
+
+    /** A caller hung up before its answer was written (the dispatcher timed out), whatever the answer would have been. */
+    public void callerGone() {
+        callersGone.increment();
+    }
+
+    /** Requests whose caller hung up before the answer. */
+    public long callersGone() {
+        return callersGone.sum();
     }
 
     public LivenessEvaluator evaluator() {

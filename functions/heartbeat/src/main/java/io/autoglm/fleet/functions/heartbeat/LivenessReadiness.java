@@ -30,6 +30,7 @@ public class LivenessReadiness implements HealthCheck {
                 .withData("deadlinesScheduled", counters.deadlinesScheduled())
                 .withData("deadlinesSuperseded", counters.superseded())
                 .withData("transitions", counters.transitions())
+                .withData("callersGone", liveness.callersGone())
                 .withData("answersLost", liveness.answersLost())
                 .withData("reannounced", counters.reannounced())
                 .withData("deadlinesPostponed", counters.postponed())
