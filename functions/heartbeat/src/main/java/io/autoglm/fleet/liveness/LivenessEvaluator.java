@@ -147,6 +147,14 @@ public final class LivenessEvaluator {
             return LivenessVerdict.IDLE_ENDED;
         }
         synchronized (device) {
+            DeviceStatusChanged caused = device.transitionOfLastDeadline;
+            if (caused != null && caused.current() == device.status && device.lastExpiredDueMillis == fired.dueAt().toEpochMilli()
+                    && device.lastExpiredStage == fired.stage()) {
+                // a redelivery of the deadline that changed the status (its answer was lost or late): announce it again
+                device.unannounced = null;
+                counters.reannounced.increment();
+                return new LivenessVerdict(LivenessVerdict.Kind.EXPIRED, caused, null);
+            }
             if (device.armed() && (device.armedDueMillis != fired.dueAt().toEpochMilli() || device.armedStage != fired.stage())) {
                 counters.superseded.increment();
                 return LivenessVerdict.SUPERSEDED_IGNORED;
@@ -171,6 +179,7 @@ public final class LivenessEvaluator {
                 }
                 DeviceStatusChanged suspect = change(fired.tenant(), fired.deviceId(), device, LivenessStatus.ONLINE, LivenessStatus.SUSPECT,
                         silenceReason(silence, device, "suspect", suspectAfter, lag), nowMillis);
+                device.causedBy(fired, suspect);
                 return record(new LivenessVerdict(LivenessVerdict.Kind.EXPIRED, suspect, arm(fired.tenant(), fired.deviceId(), device, policy, lag)));
             }
             long offlineAfter = policy.offlineAfter(device.meanGapMs, device.gapVariance) + lag;
@@ -179,6 +188,7 @@ public final class LivenessEvaluator {
             }
             DeviceStatusChanged offline = change(fired.tenant(), fired.deviceId(), device, LivenessStatus.SUSPECT, LivenessStatus.OFFLINE,
                     silenceReason(silence, device, "offline", offlineAfter, lag), nowMillis);
+            device.causedBy(fired, offline);
             return record(new LivenessVerdict(LivenessVerdict.Kind.EXPIRED, offline, null));
         }
     }

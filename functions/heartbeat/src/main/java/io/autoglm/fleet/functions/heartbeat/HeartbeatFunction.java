@@ -66,14 +66,18 @@ public class HeartbeatFunction {
         if (context == null) {
             delivered.complete(true); // called without HTTP
         } else {
-            context.addEndHandler(ended -> {
-                if (ended.failed()) {
-                    liveness.callerGone();
-                }
-                delivered.complete(ended.succeeded());
-            });
+            context.addEndHandler(ended -> answered(delivered, ended.succeeded()));
+            if (context.response().closed()) {
+                answered(delivered, false); // gone before this function was called: the end handler will not be told
+            }
         }
         return delivered;
+    }
+
+    private void answered(CompletableFuture<Boolean> delivered, boolean reached) {
+        if (delivered.complete(reached) && !reached) {
+            liveness.callerGone();
+        }
     }
 
     /**

@@ -16,7 +16,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The function's state, timers and clock in memory, so its tests need no broker and control time. */
@@ -31,6 +33,8 @@ public class TestState {
 
     /** Tables open once this completes: a test holds it to keep a tenant's first heartbeats waiting, as on a cold start. */
     static volatile CompletableFuture<Void> tablesOpen = CompletableFuture.completedFuture(null);
+    /** Tenants whose tables the function asked for. */
+    static final Set<String> OPENING = ConcurrentHashMap.newKeySet();
 
     @Produces
     @Singleton
@@ -40,6 +44,7 @@ public class TestState {
         return new StateTopic<>() {
             @Override
             public CompletableFuture<StateTable<RegisteredDevice>> table(String tenant) {
+                OPENING.add(tenant);
                 return tablesOpen.thenCompose(open -> REGISTRY.table(tenant));
             }
 
