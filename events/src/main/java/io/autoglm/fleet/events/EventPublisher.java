@@ -16,4 +16,11 @@ public interface EventPublisher {
 
     /** Publishes {@code event} so that subscribers receive it at {@code deliverAt}, not before (a timer). */
     CompletableFuture<Void> publishAt(CloudEvent event, Instant deliverAt);
+
+    /**
+     * Gets ready to publish events of {@code type} for {@code tenant} (a broker connection, a producer), so that the
+     * first of them does not wait for it. Does nothing by default.
+     */
+    default void prepare(String tenant, EventType type) {
+    }
 }

@@ -1,6 +1,7 @@
 package io.autoglm.fleet.events.pulsar;
 
 import io.autoglm.fleet.events.EventPublisher;
+import io.autoglm.fleet.events.EventType;
 import io.cloudevents.CloudEvent;
 import org.apache.pulsar.client.api.BatcherBuilder;
 import org.apache.pulsar.client.api.MessageId;
@@ -88,6 +89,12 @@ public final class PulsarEventPublisher implements EventPublisher, AutoCloseable
     public CompletableFuture<Void> publishAt(CloudEvent event, Instant deliverAt) {
         return send(topics.forEvent(event), producer ->
                 PulsarMessageFactory.createWriter(producer.newMessage().deliverAt(deliverAt.toEpochMilli())).writeBinary(event));
+    }
+
+    /** Creates the producer of the tenant's topic for {@code type} now, rather than at the first publish. */
+    @Override
+    public void prepare(String tenant, EventType type) {
+        producer(topics.events(tenant, type.family()));
     }
 
     /**

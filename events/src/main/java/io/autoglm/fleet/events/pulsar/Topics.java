@@ -8,6 +8,7 @@ import io.cloudevents.CloudEvent;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -25,6 +26,7 @@ public final class Topics {
     /** Any tenant: tenant ids are checked where events enter ({@code Extensions}); here only what the topic name needs. */
     private static final String TENANT_PATTERN = "[^.]+";
     private static final String DEAD_LETTERS = "dead-letters";
+    private static final String REGISTRY = "registry";
 
     private final String namespace;
 
@@ -53,7 +55,7 @@ public final class Topics {
 
     /** Compacted topic of {@code DeviceRecord}s keyed by device id; a tombstone marks a deregistered device. */
     public String registry(String tenant) {
-        return topic(tenant, "registry");
+        return topic(tenant, REGISTRY);
     }
 
     /** Compacted topic of each device's current liveness, keyed by device id, written on transitions. */
@@ -83,6 +85,22 @@ public final class Topics {
             throw new IllegalArgumentException("a topic pattern needs at least one event family");
         }
         return namesOfAllTenants(families.stream().map(EventFamily::topicName).collect(Collectors.toCollection(TreeSet::new)));
+    }
+
+    /** A pattern matching the registry topic of every tenant: which tenants have devices. */
+    public Pattern registriesOfAllTenants() {
+        return namesOfAllTenants(List.of(REGISTRY));
+    }
+
+    /** The tenant whose registry {@code topic} is, if it is one. */
+    public Optional<String> tenantOfRegistry(String topic) {
+        String prefix = "persistent://" + namespace + "/" + PREFIX;
+        String suffix = "." + REGISTRY;
+        if (!topic.startsWith(prefix) || !topic.endsWith(suffix) || topic.length() <= prefix.length() + suffix.length()) {
+            return Optional.empty();
+        }
+        String tenant = topic.substring(prefix.length(), topic.length() - suffix.length());
+        return tenant.contains(".") ? Optional.empty() : Optional.of(tenant);
     }
 
     /** A pattern matching the dead-letter topic of every tenant. */

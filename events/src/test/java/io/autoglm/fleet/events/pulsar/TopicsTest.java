@@ -34,6 +34,16 @@ class TopicsTest {
     }
 
     @Test
+    void aRegistryTopicNamesItsTenant() {
+        assertThat(topics.tenantOfRegistry(topics.registry("globex-2"))).contains("globex-2");
+        assertThat(topics.registriesOfAllTenants().matcher(topics.registry("acme")).matches()).isTrue();
+        assertThat(topics.registriesOfAllTenants().matcher(topics.liveness("acme")).matches()).isFalse();
+        assertThat(topics.tenantOfRegistry(topics.liveness("acme"))).isEmpty();
+        assertThat(topics.tenantOfRegistry(new Topics("public/other").registry("acme"))).as("another namespace").isEmpty();
+        assertThat(topics.tenantOfRegistry("persistent://public/default/fleet.registry")).isEmpty();
+    }
+
+    @Test
     void deadLettersHaveATopicPerTenant() {
         assertThat(topics.deadLetters("acme")).isEqualTo("persistent://public/default/fleet.acme.dead-letters");
         assertThat(topics.deadLettersOfAllTenants().matcher(topics.deadLetters("acme")).matches()).isTrue();

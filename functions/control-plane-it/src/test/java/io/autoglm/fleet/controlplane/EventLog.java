@@ -20,8 +20,8 @@ import java.util.function.BooleanSupplier;
 /** Every event that appears on some topics, as a test watching the system from outside sees them. */
 final class EventLog implements AutoCloseable {
 
-    /** An event and the Pulsar key it was published under. */
-    record Seen(String key, String topic, CloudEvent event) {
+    /** An event, the Pulsar key it was published under, and when this log received it (epoch ms). */
+    record Seen(String key, String topic, CloudEvent event, long seenAtMillis) {
         boolean is(EventType type) {
             return type.type().equals(event.getType());
         }
@@ -38,7 +38,8 @@ final class EventLog implements AutoCloseable {
         consumer = client.newConsumer(Schema.BYTES).topics(topics).subscriptionName("observer-" + UUID.randomUUID())
                 .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest)
                 .messageListener((c, message) -> {
-                    seen.add(new Seen(message.getKey(), message.getTopicName(), PulsarMessageFactory.createReader(message).toEvent()));
+                    seen.add(new Seen(message.getKey(), message.getTopicName(), PulsarMessageFactory.createReader(message).toEvent(),
+                            System.currentTimeMillis()));
                     c.acknowledgeAsync(message);
                 })
                 .subscribe();

@@ -213,7 +213,8 @@ abstract class FleetScenario {
                 .filter(change -> change.current() == status).map(DeviceStatusChanged::deviceId).collect(Collectors.toSet());
     }
 
-    private static void register(ControlPlane plane, String tenant, int i, String requestId) {
+    /** Publishes the registration request of the {@code i}th device of {@code tenant} (a phone of pool {@code p<i % 5>}). */
+    static void register(ControlPlane plane, String tenant, int i, String requestId) {
         DeviceCapabilities capabilities = new DeviceCapabilities(i % 7 == 0 ? Platform.HARMONYOS : Platform.ANDROID, DeviceTier.DEVICE,
                 new Hardware(4 + i % 5, 4096 + 1024 * (i % 8), null), new Network(NetworkType.WIFI, 100, 20 + i % 80),
                 new Location(i % 2 == 0 ? "eu-west-1" : "eu-central-1", null), Map.of("pool", "p" + (i % 5)), "1.4.2",

@@ -35,6 +35,8 @@ final class HeartbeatLoad implements AutoCloseable {
     private final Map<String, Long> seqs = new ConcurrentHashMap<>();
     /** Last heartbeat sent by each device: its sentAt in epoch ms. */
     final Map<String, Long> lastSent = new ConcurrentHashMap<>();
+    /** First heartbeat sent by each device, in epoch ms. */
+    final Map<String, Long> firstSent = new ConcurrentHashMap<>();
     private final Set<String> silenced = ConcurrentHashMap.newKeySet();
     final LongAdder sent = new LongAdder();
     private final Thread thread;
@@ -50,6 +52,14 @@ final class HeartbeatLoad implements AutoCloseable {
         thread = new Thread(this::run, "heartbeat-load");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** One more device starts beating, within an interval from now (a device whose registration was just answered). */
+    void start(String deviceId, String tenant) {
+        long at = System.currentTimeMillis() + random.nextInt((int) intervalMs);
+        synchronized (schedule) {
+            schedule.add(new Due(at, tenant, deviceId));
+        }
     }
 
     /** The device sends no more heartbeats ({@link #lastSent} keeps when it sent its last one). */
@@ -80,6 +90,7 @@ final class HeartbeatLoad implements AutoCloseable {
                     new DeviceLoad(random.nextDouble(), random.nextDouble(), null, random.nextInt(3)), new Battery(0.8, false),
                     20.0 + random.nextInt(80));
             lastSent.put(due.deviceId, now);
+            firstSent.putIfAbsent(due.deviceId, now);
             publisher.publish(Events.newEvent(EventType.DEVICE_HEARTBEAT, SOURCE, due.tenant, due.deviceId, heartbeat).build());
             sent.increment();
             long gap = Math.round(intervalMs * (1 - jitter + 2 * jitter * random.nextDouble()));

@@ -65,7 +65,7 @@ final class InProcessFunctions extends ControlPlane {
         Clock clock = Clock.systemUTC();
         registryState = FleetState.onPulsar(client, topics);
         heartbeatRegistry = PulsarStateTopic.registrations(client, topics);
-        heartbeatLiveness = PulsarStateTopic.liveness(client, topics);
+        heartbeatLiveness = PulsarStateTopic.liveness(client, topics).writtenHere();
         routerState = FleetState.onPulsar(client, topics);
         RegistryService registry = new RegistryService(new Registrar(new DeviceIdentity("control-plane-it-fingerprint-key".getBytes(StandardCharsets.UTF_8)),
                 new DeclarationRules(AgentVersion.parse("1.0.0"))), registryState, clock);

@@ -1,6 +1,7 @@
 package io.autoglm.fleet.liveness;
 
 import io.autoglm.fleet.events.device.DeviceStatusChanged;
+import io.autoglm.fleet.events.device.LivenessDeadline;
 import io.autoglm.fleet.events.device.LivenessStatus;
 
 /**
@@ -20,6 +21,18 @@ final class DeviceLiveness {
      * delivery whose first answer was lost) announces it again rather than nothing.
      */
     DeviceStatusChanged transitionOfLastSeq;
+    /**
+     * The device's current status, whose announcement reached nobody (the caller had given up on the answer that
+     * carried it): the next accepted heartbeat announces it again. Null once announced.
+     */
+    DeviceStatusChanged unannounced;
+    /**
+     * The transition the deadline due at {@code lastExpiredDueMillis} for {@code lastExpiredStage} caused: a redelivered
+     * copy of that deadline (its answer was lost) announces it again instead of being ignored as superseded or idle.
+     */
+    DeviceStatusChanged transitionOfLastDeadline;
+    long lastExpiredDueMillis = NONE;
+    LivenessStatus lastExpiredStage;
     long lastSentAtMillis = NONE;
     /** When the last accepted heartbeat arrived here; after a restart, the restart (a grace period). */
     long lastArrivalMillis = NONE;
@@ -40,6 +53,12 @@ final class DeviceLiveness {
     DeviceLiveness(double initialMeanMs, double initialVariance) {
         this.meanGapMs = initialMeanMs;
         this.gapVariance = initialVariance;
+    }
+
+    void causedBy(LivenessDeadline deadline, DeviceStatusChanged transition) {
+        transitionOfLastDeadline = transition;
+        lastExpiredDueMillis = deadline.dueAt().toEpochMilli();
+        lastExpiredStage = deadline.stage();
     }
 
     boolean hasHeartbeat() {

@@ -87,6 +87,7 @@ public final class LivenessEvaluator {
                 if (duplicate && device.transitionOfLastSeq != null && device.transitionOfLastSeq.current() == device.status) {
                     // a redelivery of the heartbeat that changed the status (the dispatcher retries when an answer is lost
                     // or late): announce the change again, or nobody ever hears of it; the state record is rewritten as is
+                    device.unannounced = null;
                     return new LivenessVerdict(LivenessVerdict.Kind.DUPLICATE, device.transitionOfLastSeq, null);
                 }
                 return duplicate ? LivenessVerdict.DUPLICATE_IGNORED : LivenessVerdict.OUT_OF_ORDER_IGNORED;
@@ -116,15 +117,23 @@ public final class LivenessEvaluator {
                             + " consecutive heartbeats on time after " + before, nowMillis);
                 }
             }
-            device.transitionOfLastSeq = transition;
+            DeviceStatusChanged repeated = null;
+            if (transition == null && device.unannounced != null && device.unannounced.current() == device.status) {
+                // the answer that carried the current status reached nobody: this heartbeat's answer carries it again
+                repeated = device.unannounced;
+                counters.reannounced.increment();
+            }
+            device.unannounced = null;
+            device.transitionOfLastSeq = transition != null ? transition : repeated;
             LivenessDeadline deadline = null;
             if (!device.armed() && device.status != LivenessStatus.OFFLINE) {
                 deadline = arm(tenant, heartbeat.deviceId(), device, policy, state.lagMillis());
             }
-            if (transition == null && deadline == null) {
+            if (transition == null && deadline == null && repeated == null) {
                 return LivenessVerdict.ACCEPTED_QUIETLY;
             }
-            return record(new LivenessVerdict(LivenessVerdict.Kind.ACCEPTED, transition, deadline));
+            LivenessVerdict verdict = record(new LivenessVerdict(LivenessVerdict.Kind.ACCEPTED, transition, deadline));
+            return repeated == null ? verdict : new LivenessVerdict(LivenessVerdict.Kind.ACCEPTED, repeated, deadline);
         }
     }
 
@@ -138,6 +147,14 @@ public final class LivenessEvaluator {
             return LivenessVerdict.IDLE_ENDED;
         }
         synchronized (device) {
+            DeviceStatusChanged caused = device.transitionOfLastDeadline;
+            if (caused != null && caused.current() == device.status && device.lastExpiredDueMillis == fired.dueAt().toEpochMilli()
+                    && device.lastExpiredStage == fired.stage()) {
+                // a redelivery of the deadline that changed the status (its answer was lost or late): announce it again
+                device.unannounced = null;
+                counters.reannounced.increment();
+                return new LivenessVerdict(LivenessVerdict.Kind.EXPIRED, caused, null);
+            }
             if (device.armed() && (device.armedDueMillis != fired.dueAt().toEpochMilli() || device.armedStage != fired.stage())) {
                 counters.superseded.increment();
                 return LivenessVerdict.SUPERSEDED_IGNORED;
@@ -162,6 +179,7 @@ public final class LivenessEvaluator {
                 }
                 DeviceStatusChanged suspect = change(fired.tenant(), fired.deviceId(), device, LivenessStatus.ONLINE, LivenessStatus.SUSPECT,
                         silenceReason(silence, device, "suspect", suspectAfter, lag), nowMillis);
+                device.causedBy(fired, suspect);
                 return record(new LivenessVerdict(LivenessVerdict.Kind.EXPIRED, suspect, arm(fired.tenant(), fired.deviceId(), device, policy, lag)));
             }
             long offlineAfter = policy.offlineAfter(device.meanGapMs, device.gapVariance) + lag;
@@ -170,6 +188,7 @@ public final class LivenessEvaluator {
             }
             DeviceStatusChanged offline = change(fired.tenant(), fired.deviceId(), device, LivenessStatus.SUSPECT, LivenessStatus.OFFLINE,
                     silenceReason(silence, device, "offline", offlineAfter, lag), nowMillis);
+            device.causedBy(fired, offline);
             return record(new LivenessVerdict(LivenessVerdict.Kind.EXPIRED, offline, null));
         }
     }
@@ -203,6 +222,23 @@ public final class LivenessEvaluator {
                 if (device.armedDueMillis == deadline.dueAt().toEpochMilli() && device.armedStage == deadline.stage()) {
                     device.armedDueMillis = DeviceLiveness.NONE;
                     device.armedStage = null;
+                }
+            }
+        }
+    }
+
+    /**
+     * The answer that carried {@code transition} reached nobody (the caller gave up waiting, the connection went):
+     * while it is still the device's status, the device's next accepted heartbeat announces it again. Without this a
+     * device whose first heartbeat was evaluated after the dispatcher had given up on it stayed ONLINE here, unannounced,
+     * for as long as it kept beating (later heartbeats of an ONLINE device are quiet).
+     */
+    public void announcementLost(DeviceStatusChanged transition) {
+        DeviceLiveness device = tenant(transition.tenant()).devices.get(transition.deviceId());
+        if (device != null) {
+            synchronized (device) {
+                if (device.status == transition.current()) {
+                    device.unannounced = transition;
                 }
             }
         }
@@ -334,6 +370,7 @@ public final class LivenessEvaluator {
         final LongAdder superseded = new LongAdder();
         final LongAdder transitions = new LongAdder();
         final LongAdder postponed = new LongAdder();
+        final LongAdder reannounced = new LongAdder();
 
         public long heartbeats() {
             return heartbeats.sum();
@@ -368,10 +405,15 @@ public final class LivenessEvaluator {
             return postponed.sum();
         }
 
+        /** Statuses announced again by a later heartbeat because the answer that first carried them reached nobody. */
+        public long reannounced() {
+            return reannounced.sum();
+        }
+
         /** Deadlines, status records and replies written per accepted heartbeat. */
         public double messagesPerHeartbeat() {
             long beats = heartbeats();
-            return beats == 0 ? 0 : (deadlinesScheduled() + 2.0 * transitions()) / beats;
+            return beats == 0 ? 0 : (deadlinesScheduled() + 2.0 * (transitions() + reannounced())) / beats;
         }
     }
 }

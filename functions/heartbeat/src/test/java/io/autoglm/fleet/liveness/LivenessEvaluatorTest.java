@@ -80,6 +80,61 @@ class LivenessEvaluatorTest {
     }
 
     @Test
+    void aStatusWhoseAnnouncementReachedNobodyIsAnnouncedByTheNextHeartbeat() {
+        LivenessEvaluator evaluator = new LivenessEvaluator(tenant -> POLICY, 0);
+        DeviceStatusChanged online = evaluator.onHeartbeat(TENANT, heartbeat("d1", 1, 10_000), 10_000).statusChange().orElseThrow();
+
+        // the dispatcher had given up on the first heartbeat (its tenant's tables were still opening) and dead-lettered it
+        evaluator.announcementLost(online);
+
+        LivenessVerdict next = evaluator.onHeartbeat(TENANT, heartbeat("d1", 2, 11_000), 11_000);
+        assertThat(next.kind()).isEqualTo(LivenessVerdict.Kind.ACCEPTED);
+        assertThat(next.statusChange()).contains(online);
+        assertThat(evaluator.onHeartbeat(TENANT, heartbeat("d1", 2, 11_000), 11_100).statusChange())
+                .as("a retried copy of the heartbeat that announced it announces it too").contains(online);
+        assertThat(evaluator.onHeartbeat(TENANT, heartbeat("d1", 3, 12_000), 12_000).statusChange())
+                .as("once announced, later heartbeats are quiet again").isEmpty();
+        assertThat(evaluator.counters().transitions()).isEqualTo(1);
+        assertThat(evaluator.counters().reannounced()).isEqualTo(1);
+    }
+
+    @Test
+    void aRedeliveredDeadlineAnnouncesTheTransitionItCausedAgain() {
+        LivenessEvaluator evaluator = new LivenessEvaluator(tenant -> POLICY, 0);
+        LivenessDeadline first = evaluator.onHeartbeat(TENANT, heartbeat("d1", 1, 10_000), 10_000).nextDeadline().orElseThrow();
+        LivenessVerdict suspect = evaluator.onDeadline(first, first.dueAt().toEpochMilli());
+        LivenessDeadline second = suspect.nextDeadline().orElseThrow();
+
+        // the dispatcher's attempt timed out after the function had taken it: the copy must not be ignored as superseded
+        LivenessVerdict copy = evaluator.onDeadline(first, first.dueAt().toEpochMilli() + 5_000);
+        assertThat(copy.statusChange()).isEqualTo(suspect.statusChange());
+        assertThat(copy.nextDeadline()).as("the chain goes on from the original").isEmpty();
+
+        LivenessVerdict offline = evaluator.onDeadline(second, second.dueAt().toEpochMilli());
+        assertThat(offline.statusChange()).map(DeviceStatusChanged::current).contains(LivenessStatus.OFFLINE);
+        assertThat(evaluator.onDeadline(second, second.dueAt().toEpochMilli() + 5_000).statusChange())
+                .as("nor ignored as idle once OFFLINE").isEqualTo(offline.statusChange());
+        assertThat(evaluator.onDeadline(first, first.dueAt().toEpochMilli() + 6_000).statusChange())
+                .as("a copy of a deadline whose change has been overtaken announces nothing").isEmpty();
+        assertThat(evaluator.counters().transitions()).isEqualTo(3);
+    }
+
+    @Test
+    void aLostAnnouncementOfAStatusTheDeviceHasSinceLeftIsNotRepeated() {
+        LivenessEvaluator evaluator = new LivenessEvaluator(tenant -> POLICY, 0);
+        LivenessVerdict first = evaluator.onHeartbeat(TENANT, heartbeat("d1", 1, 10_000), 10_000);
+        DeviceStatusChanged online = first.statusChange().orElseThrow();
+        // silent: the deadline finds it SUSPECT, and that change was announced
+        LivenessVerdict suspect = evaluator.onDeadline(first.nextDeadline().orElseThrow(), 12_403);
+        assertThat(suspect.statusChange()).map(DeviceStatusChanged::current).contains(LivenessStatus.SUSPECT);
+
+        evaluator.announcementLost(online);
+
+        assertThat(evaluator.onHeartbeat(TENANT, heartbeat("d1", 2, 12_500), 12_500).statusChange())
+                .as("the stale ONLINE is not announced over the SUSPECT that followed it").isEmpty();
+    }
+
+    @Test
     void aDeviceThatRestartedItsCounterIsHeardAgain() {
         LivenessEvaluator evaluator = new LivenessEvaluator(tenant -> POLICY, 0);
         evaluator.onHeartbeat(TENANT, heartbeat("d1", 900, 10_000), 10_000);
@@ -192,9 +247,13 @@ class LivenessEvaluatorTest {
         LivenessDeadline stranger = new LivenessDeadline("d1", TENANT, 1, LivenessStatus.SUSPECT, live.dueAt().minusMillis(5));
 
         assertThat(evaluator.onDeadline(stranger, 13_000).kind()).isEqualTo(LivenessVerdict.Kind.SUPERSEDED);
-        assertThat(evaluator.onDeadline(live, 13_000).kind()).isEqualTo(LivenessVerdict.Kind.EXPIRED);
-        assertThat(evaluator.onDeadline(live, 13_100).kind()).as("a second delivery of the same deadline")
-                .isEqualTo(LivenessVerdict.Kind.SUPERSEDED);
+        LivenessVerdict expired = evaluator.onDeadline(live, 13_000);
+        assertThat(expired.kind()).isEqualTo(LivenessVerdict.Kind.EXPIRED);
+        LivenessVerdict again = evaluator.onDeadline(live, 13_100);
+        assertThat(again.statusChange()).as("a second delivery of the same deadline only repeats its change")
+                .isEqualTo(expired.statusChange());
+        assertThat(again.nextDeadline()).isEmpty();
+        assertThat(evaluator.onDeadline(stranger, 13_200).kind()).isEqualTo(LivenessVerdict.Kind.SUPERSEDED);
         assertThat(evaluator.counters().superseded()).isEqualTo(2);
     }
 

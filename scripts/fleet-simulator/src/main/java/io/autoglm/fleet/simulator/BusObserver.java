@@ -147,7 +147,7 @@ final class BusObserver implements AutoCloseable {
             }
             case INFERENCE_DISPATCHED -> status.decision("inference to "
                     + String.valueOf(Events.payload(event, InferenceDispatched.class).placement()).toLowerCase());
-            case INFERENCE_COMPLETED -> status.inferenceDone(Events.payload(event, InferenceCompleted.class).requestId());
+            case INFERENCE_COMPLETED -> status.inferenceDone(Events.payload(event, InferenceCompleted.class).requestId(), message.getPublishTime());
             case INFERENCE_FAILED -> {
                 InferenceFailed failed = Events.payload(event, InferenceFailed.class);
                 status.inferenceFailed(failed.requestId(), String.valueOf(failed.reason()));

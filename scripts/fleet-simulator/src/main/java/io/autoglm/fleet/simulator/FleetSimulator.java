@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * The fleet simulator of the local stack: N devices of several tenants register through the ingress
  * sink, heartbeat with jitter, drop out and come back, while operators send commands and apps send
  * inference bursts. It watches the bus and shows, live, the devices ONLINE/SUSPECT/OFFLINE per tenant,
- * events per second, the router's decisions, inference p50/p99 (from sending the request to seeing
- * the answer) and the dead letters; the summary comes at the end ({@code --duration}, or SIGTERM/Ctrl-C).
+ * events per second, the router's decisions, inference p50/p99 (from sending the request to its answer's
+ * publication on the bus) and the dead letters; the summary comes at the end ({@code --duration}, or SIGTERM/Ctrl-C).
  */
 public final class FleetSimulator {
 
@@ -74,7 +74,7 @@ public final class FleetSimulator {
                 for (Outgoing outgoing : fleet.tick(now)) {
                     for (CloudEvent event : outgoing.events()) {
                         if (event.getType().equals(EventType.INFERENCE_REQUESTED.type())) {
-                            status.inferenceSent(Events.payload(event, InferenceRequested.class).requestId());
+                            status.inferenceSent(Events.payload(event, InferenceRequested.class).requestId(), System.currentTimeMillis());
                         }
                     }
                     sink.send(outgoing);

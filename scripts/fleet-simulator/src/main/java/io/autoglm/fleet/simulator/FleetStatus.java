@@ -121,14 +121,20 @@ final class FleetStatus {
         decisions.computeIfAbsent(name, n -> new LongAdder()).increment();
     }
 
-    void inferenceSent(String requestId) {
-        inferenceSentAt.put(requestId, System.nanoTime());
+    /** An inference request went to the sink at {@code sentAtMillis} (epoch ms). */
+    void inferenceSent(String requestId, long sentAtMillis) {
+        inferenceSentAt.put(requestId, sentAtMillis);
     }
 
-    void inferenceDone(String requestId) {
+    /**
+     * Its answer was published at {@code answeredAtMillis} (the message's publish time, this host's clock): the
+     * latency ends when the answer is on the bus, not when this process's one reader of every topic gets to it, so
+     * heartbeats queued ahead of the answer in the reader do not count as inference time.
+     */
+    void inferenceDone(String requestId, long answeredAtMillis) {
         Long sent = inferenceSentAt.remove(requestId);
         if (sent != null) {
-            inferenceMillis.add((System.nanoTime() - sent) / 1e6);
+            inferenceMillis.add((double) Math.max(0, answeredAtMillis - sent));
         }
     }
 

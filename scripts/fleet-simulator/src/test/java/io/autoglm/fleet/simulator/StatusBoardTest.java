@@ -25,9 +25,9 @@ class StatusBoardTest {
         status.decision("command dispatched");
         status.decision("command dispatched");
         status.decision("inference to cloud");
-        status.inferenceSent("i1");
-        status.inferenceDone("i1");
-        status.inferenceSent("i2");
+        status.inferenceSent("i1", 1_000);
+        status.inferenceDone("i1", 1_250);
+        status.inferenceSent("i2", 1_100);
         status.deadLetter("HTTP 422 (not retried)");
         Thread.sleep(20);
 
@@ -39,13 +39,25 @@ class StatusBoardTest {
                 .contains("globex: 0 ONLINE 1 SUSPECT 0 OFFLINE (1 registered)")
                 .contains("10 events accepted")
                 .contains("2 command dispatched, 1 inference to cloud")
-                .contains("1 answered, p50")
+                .contains("1 answered, p50 250 ms")
                 .contains("(1 waiting)")
                 .contains("dead letters: 1");
         assertThat(String.join("\n", StatusBoard.summary(Duration.ofSeconds(75), status.snapshot(), List.of("router"))))
                 .contains("Fleet simulation summary (01:15)")
                 .contains("1  HTTP 422 (not retried)")
                 .contains("missing         router");
+    }
+
+    @Test
+    void anInferenceAnswerCountsUntilItWasOnTheBusNotUntilTheObserverReadIt() {
+        FleetStatus status = new FleetStatus();
+        status.inferenceSent("i1", 10_000);
+
+        // read seconds later (heartbeats queued ahead of it in the observer), but published 180 ms after the request
+        status.inferenceDone("i1", 10_180);
+
+        assertThat(status.snapshot().inference().p50()).isEqualTo(180);
+        assertThat(status.snapshot().inferencePending()).isZero();
     }
 
     @Test

@@ -27,10 +27,16 @@ final class PulsarStateTable<V> implements StateTable<V> {
     private final Map<String, Object> overlay = new ConcurrentHashMap<>();
     private volatile CompletableFuture<Producer<V>> producer;
 
-    PulsarStateTable(String tenant, CompactedTopicView<V> view, Supplier<CompletableFuture<Producer<V>>> producerFactory) {
+    /**
+     * @param producer the producer already being created (by a process that writes this table), or null to create one
+     *                 on the first write
+     */
+    PulsarStateTable(String tenant, CompactedTopicView<V> view, Supplier<CompletableFuture<Producer<V>>> producerFactory,
+                     CompletableFuture<Producer<V>> producer) {
         this.tenant = Objects.requireNonNull(tenant, "tenant");
         this.view = Objects.requireNonNull(view, "view");
         this.producerFactory = Objects.requireNonNull(producerFactory, "producerFactory");
+        this.producer = producer;
         view.listen(this::settle);
     }
 

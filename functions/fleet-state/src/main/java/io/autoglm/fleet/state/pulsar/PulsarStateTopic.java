@@ -7,6 +7,7 @@ import io.autoglm.fleet.state.RegisteredDevice;
 import io.autoglm.fleet.state.StateTable;
 import io.autoglm.fleet.state.StateTopic;
 import org.apache.pulsar.client.api.BatcherBuilder;
+import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Schema;
 
@@ -18,23 +19,39 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * {@link StateTopic} on Pulsar: per tenant, a compacted topic keyed by device id, read through a
  * {@link CompactedTopicView} (which drops tombstoned keys) and written by a producer with key-based batching.
- * Tables open on a tenant's first use and stay open; a failed open is retried on the next use.
+ * Tables open on a tenant's first use and stay open; a failed open is retried on the next use. The producer is
+ * created on the first write, or, for a process that writes the topic ({@link #writtenHere()}), while the table
+ * opens: a lookup and a producer less on the path of the tenant's first write.
  */
 public final class PulsarStateTopic<V> implements StateTopic<V> {
 
     private final PulsarClient client;
     private final Function<String, String> topicOf;
+    private final Class<V> valueType;
     private final Schema<V> schema;
+    private final boolean producerAtOpen;
     private final Map<String, CompletableFuture<StateTable<V>>> tables = new ConcurrentHashMap<>();
 
     public PulsarStateTopic(PulsarClient client, Function<String, String> topicOf, Class<V> valueType) {
+        this(client, topicOf, valueType, false);
+    }
+
+    private PulsarStateTopic(PulsarClient client, Function<String, String> topicOf, Class<V> valueType, boolean producerAtOpen) {
         this.client = Objects.requireNonNull(client, "client");
         this.topicOf = Objects.requireNonNull(topicOf, "topicOf");
+        this.valueType = Objects.requireNonNull(valueType, "valueType");
         this.schema = new JsonRecordSchema<>(valueType);
+        this.producerAtOpen = producerAtOpen;
+    }
+
+    /** The same topic for a process that writes it: each tenant's producer is created beside its reader, not on the first write. */
+    public PulsarStateTopic<V> writtenHere() {
+        return new PulsarStateTopic<>(client, topicOf, valueType, true);
     }
 
     /** The registry: {@code DeviceRecord}s keyed by device id, tombstoned on deregistration. */
@@ -64,14 +81,21 @@ public final class PulsarStateTopic<V> implements StateTopic<V> {
 
     private CompletableFuture<StateTable<V>> open(String tenant) {
         String topic = topicOf.apply(tenant);
+        Supplier<CompletableFuture<Producer<V>>> producers = () -> client.newProducer(schema)
+                .topic(topic)
+                .enableBatching(true)
+                .batcherBuilder(BatcherBuilder.KEY_BASED)
+                .batchingMaxPublishDelay(1, TimeUnit.MILLISECONDS)
+                .blockIfQueueFull(true)
+                .createAsync();
+        CompletableFuture<Producer<V>> producer = producerAtOpen ? producers.get() : null;
         return CompactedTopicView.open(client, schema, topic)
-                .thenApply(view -> new PulsarStateTable<>(tenant, view, () -> client.newProducer(schema)
-                        .topic(topic)
-                        .enableBatching(true)
-                        .batcherBuilder(BatcherBuilder.KEY_BASED)
-                        .batchingMaxPublishDelay(1, TimeUnit.MILLISECONDS)
-                        .blockIfQueueFull(true)
-                        .createAsync()));
+                .<StateTable<V>>thenApply(view -> new PulsarStateTable<>(tenant, view, producers, producer))
+                .whenComplete((table, failure) -> {
+                    if (failure != null && producer != null) {
+                        producer.thenCompose(Producer::closeAsync).exceptionally(e -> null);
+                    }
+                });
     }
 
     @Override

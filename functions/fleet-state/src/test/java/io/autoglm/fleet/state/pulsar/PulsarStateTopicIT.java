@@ -42,6 +42,20 @@ class PulsarStateTopicIT {
     private final String tenant = "it-" + UUID.randomUUID().toString().substring(0, 8);
 
     @Test
+    void aTenantIsListedOnceItHasARegistryAndATopicWrittenHereWritesAsTheOthers(PulsarClient client) {
+        assertThat(RegisteredTenants.list(client, topics).join()).doesNotContain(tenant);
+        try (FleetState reader = FleetState.onPulsar(client, topics)) {
+            PulsarStateTopic<DeviceRecord> written = PulsarStateTopic.registry(client, topics).writtenHere();
+            try (written) {
+                written.table(tenant).join().put("d-1", record("d-1", 1)).join();
+            }
+
+            assertThat(RegisteredTenants.list(client, topics).join()).contains(tenant);
+            assertThat(reader.registry().table(tenant).join().getLatest("d-1").join()).contains(record("d-1", 1));
+        }
+    }
+
+    @Test
     void aWriteIsReadableAtOnceHereAndByAnotherProcessThatCatchesUp(PulsarClient client) {
         try (FleetState writer = FleetState.onPulsar(client, topics); FleetState reader = FleetState.onPulsar(client, topics)) {
             StateTable<DeviceRecord> mine = writer.registry().table(tenant).join();

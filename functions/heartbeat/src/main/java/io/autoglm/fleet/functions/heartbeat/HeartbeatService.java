@@ -45,6 +45,8 @@ public final class HeartbeatService {
     private final Clock clock;
     private final Map<String, CompletableFuture<Tenant>> tenants = new ConcurrentHashMap<>();
     private final LongAdder unknownDevices = new LongAdder();
+    private final LongAdder answersLost = new LongAdder();
+    private final LongAdder callersGone = new LongAdder();
 
     /** A tenant's tables, once its recorded liveness has been restored into the evaluator. */
     private record Tenant(StateTable<RegisteredDevice> registry, StateTable<DeviceStatusChanged> liveness) {
@@ -86,6 +88,40 @@ public final class HeartbeatService {
             }
             return apply(state, evaluator.onDeadline(deadline, clock.millis()));
         }));
+    }
+
+    /**
+     * Opens the tables of {@code tenant} now, ahead of its first heartbeat (a tenant whose registry has just appeared),
+     * so that its first heartbeats wait for nothing; completes when they are open. Nothing happens for an open tenant.
+     */
+    public CompletableFuture<Void> openAhead(String tenant) {
+        return tenant(tenant).thenApply(opened -> null);
+    }
+
+    /**
+     * The answer {@code reply} reached nobody (the caller had given up, its connection closed): a status change it
+     * carried is announced again with the device's next heartbeat.
+     */
+    public void answerLost(Reply reply) {
+        if (reply != null && reply.type() == EventType.DEVICE_STATUS_CHANGED) {
+            answersLost.increment();
+            evaluator.announcementLost((DeviceStatusChanged) reply.payload());
+        }
+    }
+
+    /** Status changes whose answer reached nobody. */
+    public long answersLost() {
+        return answersLost.sum();
+    }
+
+    /** A caller hung up before its answer was written (the dispatcher timed out), whatever the answer would have been. */
+    public void callerGone() {
+        callersGone.increment();
+    }
+
+    /** Requests whose caller hung up before the answer. */
+    public long callersGone() {
+        return callersGone.sum();
     }
 
     public LivenessEvaluator evaluator() {
@@ -144,17 +180,29 @@ public final class HeartbeatService {
         return tracked ? state.liveness().remove(deviceId) : CompletableFuture.completedFuture(null);
     }
 
+    /**
+     * The tenant's tables, opened ahead ({@link #openAhead}) or on its first heartbeat or deadline: both readers, the liveness writer and the
+     * deadline writer at once, so that the first answers wait for the slowest of them rather than for each in turn.
+     */
     private CompletableFuture<Tenant> tenant(String tenant) {
-        CompletableFuture<Tenant> opened = tenants.computeIfAbsent(tenant, t -> registry.table(t).thenCombine(liveness.table(t),
-                (devices, recorded) -> {
-                    recorded.forEach((deviceId, transition) -> evaluator.restore(transition));
-                    LOG.log(System.Logger.Level.INFO, "tenant {0}: {1} registered devices, liveness of {2} restored", t, devices.size(),
-                            recorded.size());
-                    return new Tenant(devices, recorded);
-                }));
+        CompletableFuture<Tenant> opened = tenants.get(tenant);
+        if (opened == null) {
+            opened = tenants.computeIfAbsent(tenant, this::open);
+        }
         if (opened.isCompletedExceptionally()) {
             tenants.remove(tenant, opened);
         }
         return opened;
+    }
+
+    private CompletableFuture<Tenant> open(String tenant) {
+        long started = System.nanoTime();
+        timers.prepare(tenant, EventType.DEVICE_LIVENESS_DEADLINE);
+        return registry.table(tenant).thenCombine(liveness.table(tenant), (devices, recorded) -> {
+            recorded.forEach((deviceId, transition) -> evaluator.restore(transition));
+            LOG.log(System.Logger.Level.INFO, "tenant {0}: {1} registered devices, liveness of {2} restored, in {3} ms", tenant, devices.size(),
+                    recorded.size(), (System.nanoTime() - started) / 1_000_000);
+            return new Tenant(devices, recorded);
+        });
     }
 }

@@ -39,6 +39,13 @@ public interface HeartbeatSettings {
     @WithDefault("2")
     int recoveryHeartbeats();
 
+    /**
+     * How often the function looks for tenants whose registry appeared, to open their tables before their first
+     * heartbeat (one topic-list lookup each time); 0 opens a tenant's tables on its first heartbeat only.
+     */
+    @WithDefault("1s")
+    Duration tenantDiscovery();
+
     /** Overrides per tenant. */
     Map<String, TenantLiveness> tenants();
 

@@ -45,7 +45,7 @@ public class HeartbeatWiring {
     @Produces
     @Singleton
     StateTopic<DeviceStatusChanged> liveness(PulsarClient client, Topics topics) {
-        return PulsarStateTopic.liveness(client, topics);
+        return PulsarStateTopic.liveness(client, topics).writtenHere();
     }
 
     void closeLiveness(@Disposes StateTopic<DeviceStatusChanged> liveness) {

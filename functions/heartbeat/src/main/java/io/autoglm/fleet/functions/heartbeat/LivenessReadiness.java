@@ -30,6 +30,9 @@ public class LivenessReadiness implements HealthCheck {
                 .withData("deadlinesScheduled", counters.deadlinesScheduled())
                 .withData("deadlinesSuperseded", counters.superseded())
                 .withData("transitions", counters.transitions())
+                .withData("callersGone", liveness.callersGone())
+                .withData("answersLost", liveness.answersLost())
+                .withData("reannounced", counters.reannounced())
                 .withData("deadlinesPostponed", counters.postponed())
                 .withData("messagesPerHeartbeat", String.format(java.util.Locale.ROOT, "%.3f", counters.messagesPerHeartbeat()))
                 .build();

@@ -16,14 +16,20 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.data.BytesCloudEventData;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -126,7 +132,10 @@ class HeartbeatFunctionTest {
                 .body("previous", equalTo("SUSPECT"))
                 .body("current", equalTo("OFFLINE"));
         assertThat(TestState.LIVENESS.tableOf(tenant).get(deviceId)).map(DeviceStatusChanged::current).contains(LivenessStatus.OFFLINE);
-        postBinary(offlineTimer).then().statusCode(204); // the same deadline again
+        // the same deadline again (the dispatcher retried: the first answer was lost or late): the change again, nothing new
+        int scheduled = TestState.TIMERS.scheduled.size();
+        postBinary(offlineTimer).then().statusCode(200).body("current", equalTo("OFFLINE"));
+        assertThat(TestState.TIMERS.scheduled).hasSize(scheduled);
     }
 
     @Test
@@ -174,6 +183,39 @@ class HeartbeatFunctionTest {
     }
 
     @Test
+    void aDeviceWhoseFirstHeartbeatsCallerHungUpIsAnnouncedByItsNextHeartbeat() throws Exception {
+        long lost = readiness("answersLost");
+        long gone = readiness("callersGone") + 1;
+        TestState.tablesOpen = new CompletableFuture<>();
+        try {
+            // the dispatcher sends the first heartbeat, times out while the tenant's tables open, and closes the connection
+            CloudEvent first = heartbeat(deviceId, 1);
+            try (Socket socket = new Socket("localhost", RestAssured.port)) {
+                StringBuilder head = new StringBuilder("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: ")
+                        .append(HttpForms.binaryBody(first).length).append("\r\n");
+                HttpForms.binaryHeaders(first).forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+                OutputStream out = socket.getOutputStream();
+                out.write(head.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
+                out.write(HttpForms.binaryBody(first));
+                out.flush();
+                assertThat(await(() -> TestState.OPENING.contains(tenant))).as("the heartbeat is waiting for the tables").isTrue();
+            }
+            assertThat(awaitReadiness("callersGone", gone)).as("the function saw the caller hang up").isTrue();
+        } finally {
+            TestState.tablesOpen.complete(null);
+            TestState.tablesOpen = CompletableFuture.completedFuture(null);
+        }
+        // the tables open: the first heartbeat is evaluated (ONLINE) and its answer goes nowhere
+        assertThat(awaitReadiness("answersLost", lost + 1)).as("the ONLINE nobody heard of is known").isTrue();
+
+        postBinary(heartbeat(deviceId, 2)).then().statusCode(200)
+                .header("ce-type", EventType.DEVICE_STATUS_CHANGED.type())
+                .body("current", equalTo("ONLINE"))
+                .body("reason", equalTo("first heartbeat"));
+        postBinary(heartbeat(deviceId, 3)).then().statusCode(204);
+    }
+
+    @Test
     void readinessReportsWhatTheEvaluatorSaw() {
         postBinary(heartbeat(deviceId, 1)).then().statusCode(200);
         // a redelivered copy of the heartbeat that made the device ONLINE says so again (its first answer may have been lost)
@@ -184,6 +226,25 @@ class HeartbeatFunctionTest {
         Map<String, Object> data = given().get("/q/health/ready").then().statusCode(200).extract().jsonPath().getMap("checks[0].data");
         assertThat(data).containsKeys("heartbeats", "duplicates", "outOfOrder", "unknownDevices", "deadlinesScheduled", "messagesPerHeartbeat");
         assertThat(((Number) data.get("duplicates")).intValue()).isPositive();
+    }
+
+    private static long readiness(String counter) {
+        return ((Number) given().get("/q/health/ready").then().extract().jsonPath().getMap("checks[0].data").get(counter)).longValue();
+    }
+
+    /** Waits (a bounded condition, not a timing) until the readiness counter has reached {@code atLeast}. */
+    private static boolean awaitReadiness(String counter, long atLeast) throws InterruptedException {
+        return await(() -> readiness(counter) >= atLeast);
+    }
+
+    private static boolean await(BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 400; i++) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(25);
+        }
+        return false;
     }
 
     private static DeviceHeartbeat heartbeatData(String deviceId, long seq) {

@@ -3,6 +3,7 @@ package io.autoglm.fleet.functions.heartbeat;
 import io.autoglm.fleet.events.EventPublisher;
 import io.autoglm.fleet.events.device.DeviceStatusChanged;
 import io.autoglm.fleet.state.RegisteredDevice;
+import io.autoglm.fleet.state.StateTable;
 import io.autoglm.fleet.state.StateTopic;
 import io.autoglm.fleet.state.testing.InMemoryStateTopic;
 import io.autoglm.fleet.state.testing.RecordingPublisher;
@@ -15,6 +16,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The function's state, timers and clock in memory, so its tests need no broker and control time. */
@@ -27,12 +31,27 @@ public class TestState {
     static final RecordingPublisher TIMERS = new RecordingPublisher();
     static final AtomicLong NOW = new AtomicLong(Instant.parse("2026-11-21T13:05:00Z").toEpochMilli());
 
+    /** Tables open once this completes: a test holds it to keep a tenant's first heartbeats waiting, as on a cold start. */
+    static volatile CompletableFuture<Void> tablesOpen = CompletableFuture.completedFuture(null);
+    /** Tenants whose tables the function asked for. */
+    static final Set<String> OPENING = ConcurrentHashMap.newKeySet();
+
     @Produces
     @Singleton
     @Alternative
     @Priority(1)
     StateTopic<RegisteredDevice> registry() {
-        return REGISTRY;
+        return new StateTopic<>() {
+            @Override
+            public CompletableFuture<StateTable<RegisteredDevice>> table(String tenant) {
+                OPENING.add(tenant);
+                return tablesOpen.thenCompose(open -> REGISTRY.table(tenant));
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     @Produces
