@@ -52,9 +52,4 @@ public class HeartbeatWiring {
         liveness.close();
     }
 
-    @Produces
-    @Singleton
-    Clock clock() {
-        return Clock.systemUTC();
-    }
 }

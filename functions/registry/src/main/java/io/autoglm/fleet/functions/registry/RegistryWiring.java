@@ -47,9 +47,4 @@ public class RegistryWiring {
         state.close();
     }
 
-    @Produces
-    @Singleton
-    Clock clock() {
-        return Clock.systemUTC();
-    }
 }

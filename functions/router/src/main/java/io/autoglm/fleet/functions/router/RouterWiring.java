@@ -66,9 +66,4 @@ public class RouterWiring {
         commands.close();
     }
 
-    @Produces
-    @Singleton
-    Clock clock() {
-        return Clock.systemUTC();
-    }
 }

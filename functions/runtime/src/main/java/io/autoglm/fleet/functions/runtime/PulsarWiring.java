@@ -4,16 +4,18 @@ import io.autoglm.fleet.events.EventPublisher;
 import io.autoglm.fleet.events.pulsar.PulsarEventPublisher;
 import io.autoglm.fleet.events.pulsar.Topics;
 import jakarta.enterprise.inject.Disposes;
+import io.autoglm.fleet.service.PulsarClients;
+import io.autoglm.fleet.service.PulsarSettings;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
 
-import java.util.concurrent.TimeUnit;
 
 /**
- * The Pulsar client, topic names and event publisher every function injects. The client connects
+ * The Pulsar client and event publisher every function injects (the topic names come from service-runtime's
+ * {@code ServiceWiring}). The client connects
  * on first use, so a function that never touches Pulsar never opens a connection.
  */
 @Singleton
@@ -22,25 +24,12 @@ public class PulsarWiring {
     @Produces
     @Singleton
     PulsarClient client(PulsarSettings settings) throws PulsarClientException {
-        return PulsarClient.builder()
-                .serviceUrl(settings.serviceUrl())
-                .operationTimeout((int) settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .enableTransaction(true)
-                // no per-consumer/producer stats recorder: each one, when created, writes the whole client and consumer
-                // configuration as JSON on the client's I/O thread (a cold JVM took 0.25-0.35 s apiece, four per tenant in
-                // the heartbeat function), stalling all of the client's traffic while a tenant's tables open
-                .statsInterval(0, TimeUnit.SECONDS)
-                .build();
+        // the heartbeat function's fan-out is one transaction
+        return PulsarClients.builder(settings).enableTransaction(true).build();
     }
 
     void close(@Disposes PulsarClient client) throws PulsarClientException {
         client.close();
-    }
-
-    @Produces
-    @Singleton
-    Topics topics(PulsarSettings settings) {
-        return new Topics(settings.namespace());
     }
 
     /** Typed to the class only, so that {@link EventPublisher} has one bean (the one below). */

@@ -6,6 +6,8 @@ import io.autoglm.fleet.triggers.ingress.EventIngress;
 import io.autoglm.fleet.triggers.ingress.TransactionalWrites;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.inject.Disposes;
+import io.autoglm.fleet.service.PulsarClients;
+import io.autoglm.fleet.service.PulsarSettings;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.apache.pulsar.client.api.ClientBuilder;
@@ -17,7 +19,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Pulsar client, topic naming and the ingress path (single events with a send timeout; batches
+ * The Pulsar client, the publisher and the ingress path (single events with a send timeout; batches
  * in a transaction) that the sink and the dispatcher inject.
  */
 @Singleton
@@ -30,15 +32,12 @@ public class BridgeWiring {
     /** Builds without reaching the broker: the application starts, and answers 503, while Pulsar is down. */
     @Produces
     @Singleton
-    PulsarClient client(PulsarConnection connection) throws PulsarClientException {
+    PulsarClient client(PulsarSettings connection) throws PulsarClientException {
         return clientBuilder(connection).build();
     }
 
-    private static ClientBuilder clientBuilder(PulsarConnection connection) {
-        return PulsarClient.builder()
-                .serviceUrl(connection.serviceUrl())
-                .operationTimeout((int) connection.operationTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .memoryLimit(connection.memoryLimitMib(), SizeUnit.MEGA_BYTES);
+    private static ClientBuilder clientBuilder(PulsarSettings connection) {
+        return PulsarClients.builder(connection).memoryLimit(connection.memoryLimitMib(), SizeUnit.MEGA_BYTES);
     }
 
     void close(@Disposes PulsarClient client) throws PulsarClientException {
@@ -47,13 +46,7 @@ public class BridgeWiring {
 
     @Produces
     @Singleton
-    Topics topics(PulsarConnection connection) {
-        return new Topics(connection.namespace());
-    }
-
-    @Produces
-    @Singleton
-    PulsarEventPublisher publisher(PulsarClient client, Topics topics, PulsarConnection connection) {
+    PulsarEventPublisher publisher(PulsarClient client, Topics topics, PulsarSettings connection) {
         // never block a caller's (event loop) thread on a full queue: fail the write, answer 503 / redeliver
         return new PulsarEventPublisher(client, topics, builder -> builder
                 .sendTimeout((int) connection.publishTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -67,7 +60,7 @@ public class BridgeWiring {
     /** Single events through the shared publisher; batches in one transaction when {@code autoglm.pulsar.transactions}. */
     @Produces
     @Singleton
-    EventIngress ingress(Topics topics, PulsarEventPublisher publisher, PulsarConnection connection) {
+    EventIngress ingress(Topics topics, PulsarEventPublisher publisher, PulsarSettings connection) {
         if (connection.transactions()) {
             transactions = new TransactionalWrites(() -> clientBuilder(connection), topics, TRANSACTIONS_RETRY);
         }
