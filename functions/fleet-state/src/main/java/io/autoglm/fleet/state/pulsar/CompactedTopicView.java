@@ -1,5 +1,6 @@
 package io.autoglm.fleet.state.pulsar;
 
+import io.autoglm.fleet.events.Failures;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.MessageIdAdv;
@@ -163,10 +164,10 @@ final class CompactedTopicView<V> implements AutoCloseable {
             apply(message);
             return true;
         }
-        if (closed || unwrap(failure) instanceof PulsarClientException.AlreadyClosedException) {
-            failCatchups(unwrap(failure));
+        if (closed || Failures.unwrap(failure) instanceof PulsarClientException.AlreadyClosedException) {
+            failCatchups(Failures.unwrap(failure));
         } else {
-            LOG.log(System.Logger.Level.WARNING, "reading " + reader.getTopic() + " failed, retrying: " + unwrap(failure));
+            LOG.log(System.Logger.Level.WARNING, "reading " + reader.getTopic() + " failed, retrying: " + Failures.unwrap(failure));
             CompletableFuture.delayedExecutor(RETRY_MILLIS, TimeUnit.MILLISECONDS).execute(this::readNext);
         }
         return false;
@@ -204,10 +205,6 @@ final class CompactedTopicView<V> implements AutoCloseable {
             catchup.fail(failure);
             return true;
         });
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     /** A refresh waiting for the view to apply the message at {@code target}. */

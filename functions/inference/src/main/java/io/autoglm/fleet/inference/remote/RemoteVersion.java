@@ -1,5 +1,6 @@
 package io.autoglm.fleet.inference.remote;
 
+import io.autoglm.fleet.events.Failures;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.autoglm.fleet.events.EventJson;
 import io.autoglm.fleet.events.agent.ActionGrammar;
@@ -32,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -285,7 +285,7 @@ public final class RemoteVersion implements ServingVersion {
     }
 
     private BackendException classify(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = Failures.unwrap(error);
         if (cause instanceof BackendException backendFailure) {
             return backendFailure;
         }

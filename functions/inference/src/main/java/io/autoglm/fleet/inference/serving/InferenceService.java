@@ -1,5 +1,6 @@
 package io.autoglm.fleet.inference.serving;
 
+import io.autoglm.fleet.events.Failures;
 import io.autoglm.fleet.events.inference.InferenceCompleted;
 import io.autoglm.fleet.events.inference.InferenceRequested;
 import io.autoglm.fleet.inference.InferenceFailure;
@@ -37,7 +38,7 @@ public final class InferenceService {
                         coldStart.answered();
                         return completed;
                     }
-                    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+                    Throwable cause = Failures.unwrap(error);
                     if (cause instanceof TimeoutException) {
                         throw InferenceFailure.timeout(request.model() + " did not answer within " + requestTimeout.toMillis() + " ms");
                     }

@@ -1,11 +1,12 @@
 package io.autoglm.fleet.triggers.dispatch;
 
+import io.autoglm.fleet.events.Failures;
+
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalInt;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -62,8 +63,8 @@ public sealed interface AttemptOutcome {
     /** Classifies an answer ({@code failure} null) or the lack of one ({@code response} null). */
     static AttemptOutcome of(SubscriberResponse response, Throwable failure, Duration timeout) {
         if (failure != null) {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-            if (cause instanceof TimeoutException) { // Vert.x's idle timeout is one too
+            Throwable cause = Failures.unwrap(failure);
+            if (cause instanceof TimeoutException) { // the client's idle timeout is one too
                 return new Failed(OptionalInt.empty(), "no answer within " + timeout, true);
             }
             if (cause instanceof ConnectException) { // Netty's connect timeout is one too

@@ -1,5 +1,6 @@
 package io.autoglm.fleet.triggers.dispatch;
 
+import io.autoglm.fleet.events.Failures;
 import io.autoglm.fleet.events.Events;
 import io.autoglm.fleet.events.Extensions;
 import io.autoglm.fleet.events.pulsar.PulsarMessageFactory;
@@ -417,10 +418,6 @@ public final class TriggerSubscription implements AutoCloseable {
     }
 
     private static String rootMessage(Throwable failure) {
-        Throwable cause = failure;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return String.valueOf(cause);
+        return String.valueOf(Failures.root(failure));
     }
 }

@@ -1,5 +1,6 @@
 package io.autoglm.fleet.triggers.ingress;
 
+import io.autoglm.fleet.events.Failures;
 import io.autoglm.fleet.events.Events;
 import io.autoglm.fleet.events.Extensions;
 import io.autoglm.fleet.events.pulsar.PulsarEventPublisher;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -138,7 +138,7 @@ public final class EventIngress {
             if (failure == null) {
                 return null;
             }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            Throwable cause = Failures.unwrap(failure);
             String why = cause instanceof TimeoutException ? "no acknowledgement from Pulsar within " + timeout : cause.toString();
             throw new IngressUnavailableException("Could not " + what + ": " + why, cause);
         });

@@ -1,5 +1,6 @@
 package io.autoglm.fleet.triggers.sink;
 
+import io.autoglm.fleet.events.Failures;
 import io.autoglm.fleet.events.EventJson;
 import io.autoglm.fleet.events.validation.EventValidator;
 import io.autoglm.fleet.events.validation.HttpEvents;
@@ -17,7 +18,6 @@ import org.jboss.logging.Logger;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 
 /**
  * The ingress sink's HTTP edge: {@code POST /} and {@code POST /tenants/<tenant>} take CloudEvents in
@@ -99,7 +99,7 @@ public class IngressRoute {
                                         events.stream().map(CloudEvent::getId).toList())), StandardCharsets.UTF_8));
                         return;
                     }
-                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                    Throwable cause = Failures.unwrap(failure);
                     if (cause instanceof IngressUnavailableException) {
                         LOG.warnf("503 for %d event(s) of tenant %s: %s", events.size(), access.tenant(), cause.getMessage());
                         context.response().putHeader("Retry-After", "1");
