@@ -1,4 +1,4 @@
-package io.autoglm.fleet.inference;
+package io.autoglm.fleet.functions.inference;
 
 import io.autoglm.fleet.events.EventJson;
 import io.autoglm.fleet.events.EventType;
@@ -16,9 +16,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import static io.autoglm.fleet.inference.InferenceRequests.post;
-import static io.autoglm.fleet.inference.InferenceRequests.tensors;
-import static io.autoglm.fleet.inference.InferenceRequests.texts;
+import static io.autoglm.fleet.functions.inference.InferenceRequests.post;
+import static io.autoglm.fleet.functions.inference.InferenceRequests.tensors;
+import static io.autoglm.fleet.functions.inference.InferenceRequests.texts;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

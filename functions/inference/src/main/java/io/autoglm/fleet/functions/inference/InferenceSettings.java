@@ -1,4 +1,4 @@
-package io.autoglm.fleet.inference;
+package io.autoglm.fleet.functions.inference;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

@@ -1,4 +1,4 @@
-package io.autoglm.fleet.inference;
+package io.autoglm.fleet.functions.inference;
 
 import io.autoglm.fleet.modelstore.Batching;
 import io.autoglm.fleet.modelstore.FileSystemBackend;

@@ -1,5 +1,6 @@
-package io.autoglm.fleet.inference;
+package io.autoglm.fleet.functions.inference;
 
+import io.autoglm.fleet.inference.InferenceFailure;
 import io.autoglm.fleet.events.EventJson;
 import io.autoglm.fleet.events.inference.FailureReason;
 import io.vertx.ext.web.Router;

@@ -1,4 +1,4 @@
-package io.autoglm.fleet.inference;
+package io.autoglm.fleet.functions.inference;
 
 import io.autoglm.fleet.inference.serving.ColdStart;
 import io.autoglm.fleet.inference.serving.ServedModels;
