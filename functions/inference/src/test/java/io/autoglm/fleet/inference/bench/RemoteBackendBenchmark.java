@@ -46,7 +46,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
  * concurrent callers, rounds alternating which goes first, p50 and p99 (medians over rounds);</li>
  * <li>the function's RSS at idle and with 32 agent steps in flight;</li>
  * <li>cold start: process start to the first answered agent step (median of N), beside the same process's Quarkus
- * being up ({@code /q/health/live} first 200), a function with nothing of ours to wait for.</li>
+ * being up ({@code /q/health/live} first 200), a function with nothing of ours to wait for; plain, and with the JDK's
+ * AOT cache from a training run, as the image runs it.</li>
  * </ul>
  * Arguments: quarkus-run.jar, a work directory, the report file, seconds per measurement, rounds, cold starts.
  */
@@ -178,44 +179,68 @@ public final class RemoteBackendBenchmark {
     }
 
     private void coldStart(Path store, String step) throws Exception {
-        List<Double> live = new ArrayList<>();
-        List<Double> answered = new ArrayList<>();
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
-        for (int i = 0; i < coldStarts; i++) {
-            int port = 19500 + (int) (ProcessHandle.current().pid() % 400) + i;
-            long start = System.nanoTime();
-            Process function = start(store, port, out.resolveSibling("remote-cold-" + i + ".log"));
-            try {
-                URI uri = URI.create("http://127.0.0.1:" + port + "/");
-                Double liveAt = null;
-                while (true) {
-                    try {
-                        if (liveAt == null && client.send(HttpRequest.newBuilder(uri.resolve("/q/health/live")).build(),
-                                HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                            liveAt = (System.nanoTime() - start) / 1e6;
-                        }
-                        if (liveAt != null && client.send(HttpLoad.inferenceRequest(uri, step).build(), HttpResponse.BodyHandlers.discarding())
-                                .statusCode() == 200) {
-                            answered.add((System.nanoTime() - start) / 1e6);
-                            live.add(liveAt);
-                            break;
-                        }
-                    } catch (IOException e) {
-                        // not listening yet
-                    }
-                    if (System.nanoTime() - start > TimeUnit.SECONDS.toNanos(120)) {
-                        throw new IllegalStateException("no answer within 120 s");
-                    }
-                    Thread.sleep(10);
-                }
-            } finally {
-                InferenceBenchmark.stop(function);
-            }
+        // as the image runs it: the JDK's AOT cache from a training run up to the first answer (JDK 25+)
+        Path archive = out.resolveSibling("remote-inference.aot");
+        Files.deleteIfExists(archive);
+        int port = 19500 + (int) (ProcessHandle.current().pid() % 400);
+        Process training = start(store, port, out.resolveSibling("remote-aot-training.log"), List.of("-XX:AOTCacheOutput=" + archive));
+        try {
+            coldStartOnce(port, step, System.nanoTime());
+        } finally {
+            InferenceBenchmark.stop(training); // the cache is written as the JVM exits
         }
         line("\n| cold start of a function serving only a remote version, " + coldStarts + " starts (ms) | median |");
         line("| --- | ---: |");
-        line(String.format(Locale.ROOT, "| process start -> Quarkus up (/q/health/live 200) (%s) | %.0f |", list(live), InferenceBenchmark.median(live)));
-        line(String.format(Locale.ROOT, "| process start -> first agent step answered (%s) | **%.0f** |", list(answered), InferenceBenchmark.median(answered)));
+        for (boolean cached : new boolean[] {false, true}) {
+            if (cached && !Files.exists(archive)) {
+                line("| (no AOT cache was written: JDK < 25) | |");
+                continue;
+            }
+            List<Double> live = new ArrayList<>();
+            List<Double> answered = new ArrayList<>();
+            for (int i = 0; i < coldStarts; i++) {
+                long start = System.nanoTime();
+                Process function = start(store, port + 1 + i, out.resolveSibling("remote-cold-" + (cached ? "aot-" : "") + i + ".log"),
+                        cached ? List.of("-XX:AOTCache=" + archive) : List.of());
+                try {
+                    double[] times = coldStartOnce(port + 1 + i, step, start);
+                    live.add(times[0]);
+                    answered.add(times[1]);
+                } finally {
+                    InferenceBenchmark.stop(function);
+                }
+            }
+            String how = cached ? ", the JDK's AOT cache" : "";
+            line(String.format(Locale.ROOT, "| process start -> Quarkus up (/q/health/live 200)%s (%s) | %.0f |", how, list(live),
+                    InferenceBenchmark.median(live)));
+            line(String.format(Locale.ROOT, "| process start -> first agent step answered%s (%s) | **%.0f** |", how, list(answered),
+                    InferenceBenchmark.median(answered)));
+        }
+    }
+
+    /** Milliseconds from {@code start} to the first 200 of {@code /q/health/live}, and to the first answered step. */
+    private static double[] coldStartOnce(int port, String step, long start) throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
+        URI uri = URI.create("http://127.0.0.1:" + port + "/");
+        Double liveAt = null;
+        while (true) {
+            try {
+                if (liveAt == null && client.send(HttpRequest.newBuilder(uri.resolve("/q/health/live")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    liveAt = (System.nanoTime() - start) / 1e6;
+                }
+                if (liveAt != null && client.send(HttpLoad.inferenceRequest(uri, step).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode() == 200) {
+                    return new double[] {liveAt, (System.nanoTime() - start) / 1e6};
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            if (System.nanoTime() - start > TimeUnit.SECONDS.toNanos(120)) {
+                throw new IllegalStateException("no answer within 120 s");
+            }
+            Thread.sleep(10);
+        }
     }
 
     private static String list(List<Double> values) {
@@ -259,8 +284,13 @@ public final class RemoteBackendBenchmark {
     }
 
     private Process start(Path store, int port, Path log) throws IOException {
+        return start(store, port, log, List.of());
+    }
+
+    private Process start(Path store, int port, Path log, List<String> extra) throws IOException {
         List<String> command = new ArrayList<>(List.of(launcher));
         command.addAll(javaOptions);
+        command.addAll(extra);
         command.addAll(List.of("-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-Dautoglm.inference.store=" + store.toAbsolutePath(),
                 "-Dautoglm.inference.models=phone", "-Dautoglm.inference.store-poll-interval=0s", "-Dautoglm.inference.providers=cpu", "-jar",
                 app.toString()));
