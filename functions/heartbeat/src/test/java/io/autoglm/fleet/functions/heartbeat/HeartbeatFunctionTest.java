@@ -71,7 +71,7 @@ class HeartbeatFunctionTest {
         assertThat(timer.getType()).isEqualTo(EventType.DEVICE_LIVENESS_DEADLINE.type());
         assertThat(Events.partitionKey(timer)).isEqualTo(deviceId);
         assertThat(EventValidator.standard().validate(timer).isValid()).isTrue();
-        assertThat(TestState.TIMERS.scheduled.get(0).getValue()).isAfter(Instant.ofEpochMilli(TestState.NOW.get()).plusSeconds(2));
+        assertThat(TestState.TIMERS.scheduled.get(0).getValue()).isAfter(TestState.CLOCK.instant().plusSeconds(2));
     }
 
     @Test
@@ -118,7 +118,7 @@ class HeartbeatFunctionTest {
         postBinary(heartbeat(deviceId, 1)).then().statusCode(200);
         CloudEvent suspectTimer = TestState.TIMERS.scheduled.get(0).getKey();
 
-        TestState.NOW.addAndGet(2_500);
+        TestState.CLOCK.advance(java.time.Duration.ofMillis(2_500));
         postBinary(suspectTimer).then().statusCode(200)
                 .header("ce-type", EventType.DEVICE_STATUS_CHANGED.type())
                 .body("previous", equalTo("ONLINE"))
@@ -127,7 +127,7 @@ class HeartbeatFunctionTest {
         CloudEvent offlineTimer = TestState.TIMERS.scheduled.get(1).getKey();
         assertThat(Events.payload(offlineTimer, LivenessDeadline.class).stage()).isEqualTo(LivenessStatus.OFFLINE);
 
-        TestState.NOW.addAndGet(1_000);
+        TestState.CLOCK.advance(java.time.Duration.ofMillis(1_000));
         postBinary(offlineTimer).then().statusCode(200)
                 .body("previous", equalTo("SUSPECT"))
                 .body("current", equalTo("OFFLINE"));
@@ -174,7 +174,7 @@ class HeartbeatFunctionTest {
 
     @Test
     void aDeadlineForAnotherTenantThanItsEventIsA400() {
-        LivenessDeadline deadline = new LivenessDeadline(deviceId, "globex", 1, LivenessStatus.SUSPECT, Instant.ofEpochMilli(TestState.NOW.get()));
+        LivenessDeadline deadline = new LivenessDeadline(deviceId, "globex", 1, LivenessStatus.SUSPECT, TestState.CLOCK.instant());
         CloudEvent mismatched = Events.newEvent(EventType.DEVICE_LIVENESS_DEADLINE, SOURCE, tenant, deviceId, deadline).build();
 
         postBinary(mismatched).then().statusCode(400)
@@ -248,7 +248,7 @@ class HeartbeatFunctionTest {
     }
 
     private static DeviceHeartbeat heartbeatData(String deviceId, long seq) {
-        return new DeviceHeartbeat(deviceId, seq, Instant.ofEpochMilli(TestState.NOW.get()), new DeviceLoad(0.2, 0.3, null, 0), null, 40.0);
+        return new DeviceHeartbeat(deviceId, seq, TestState.CLOCK.instant(), new DeviceLoad(0.2, 0.3, null, 0), null, 40.0);
     }
 
     private CloudEvent heartbeat(String deviceId, long seq) {

@@ -1,6 +1,7 @@
 package io.autoglm.fleet.functions.heartbeat;
 
 import io.autoglm.fleet.events.EventPublisher;
+import io.autoglm.fleet.events.testing.ManualClock;
 import io.autoglm.fleet.events.device.DeviceStatusChanged;
 import io.autoglm.fleet.state.RegisteredDevice;
 import io.autoglm.fleet.state.StateTable;
@@ -14,12 +15,9 @@ import jakarta.inject.Singleton;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** The function's state, timers and clock in memory, so its tests need no broker and control time. */
 @Singleton
@@ -29,7 +27,7 @@ public class TestState {
     static final InMemoryStateTopic<DeviceStatusChanged> LIVENESS = new InMemoryStateTopic<>();
     /** The timers the function scheduled. */
     static final RecordingPublisher TIMERS = new RecordingPublisher();
-    static final AtomicLong NOW = new AtomicLong(Instant.parse("2026-11-21T13:05:00Z").toEpochMilli());
+    static final ManualClock CLOCK = new ManualClock(Instant.parse("2026-11-21T13:05:00Z"));
 
     /** Tables open once this completes: a test holds it to keep a tenant's first heartbeats waiting, as on a cold start. */
     static volatile CompletableFuture<Void> tablesOpen = CompletableFuture.completedFuture(null);
@@ -75,21 +73,6 @@ public class TestState {
     @Alternative
     @Priority(1)
     Clock clock() {
-        return new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return Instant.ofEpochMilli(NOW.get());
-            }
-        };
+        return CLOCK;
     }
 }

@@ -65,6 +65,9 @@ public final class RemoteVersion implements ServingVersion {
         return thread;
     });
 
+    /** How often a backend marked down is probed until it answers again. */
+    static final Duration PROBE_INTERVAL = Duration.ofSeconds(5);
+
     private final ModelManifest manifest;
     private final RemoteBackend backend;
     private final HttpClient http;
@@ -293,9 +296,37 @@ public final class RemoteVersion implements ServingVersion {
             return backendFailure;
         }
         if (cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException) {
-            down = "cannot connect to " + backend.baseUrl() + ": " + cause;
+            markDown("cannot connect to " + backend.baseUrl() + ": " + cause);
         }
         return new BackendException(BackendException.Kind.RETRYABLE, "the call to " + backend.baseUrl() + " failed: " + cause);
+    }
+
+    /**
+     * Readiness goes DOWN with {@code why}; the backend is probed ({@code GET /models}) every {@link #PROBE_INTERVAL}
+     * until it answers, as a version that is not ready gets no requests to find out by (Knative takes it out of service).
+     */
+    private void markDown(String why) {
+        boolean probing = down != null;
+        down = why;
+        if (!probing) {
+            TIMERS.schedule(this::probeWhileDown, PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void probeWhileDown() {
+        if (down == null || preparing.isShutdown()) {
+            return;
+        }
+        preparing.execute(() -> {
+            String problem = probe();
+            if (problem == null) {
+                down = null;
+                LOG.info(() -> this + " answers again");
+            } else {
+                down = problem;
+                TIMERS.schedule(this::probeWhileDown, PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        });
     }
 
     private InferenceFailure failure(BackendException failure, int attempts) {

@@ -284,6 +284,20 @@ class RemoteVersionTest {
         backend.stop();
         assertThat(failure(version.infer(step(List.of()))).reason()).isEqualTo(FailureReason.BACKEND_UNAVAILABLE);
         assertThat(version.problem()).contains("cannot connect to http://localhost:" + port);
+
+        // nothing is sent to a version that is not ready: it finds out by itself when the backend is back
+        WireMockServer again = new WireMockServer(options().port(port));
+        again.start();
+        try {
+            again.stubFor(get(urlEqualTo("/v1/models")).willReturn(aResponse().withBody("{\"data\":[{\"id\":\"" + SERVED + "\"}]}")));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (version.problem() != null && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(version.problem()).as("ready again once the backend lists its model").isNull();
+        } finally {
+            again.stop();
+        }
     }
 
     @Test
