@@ -1,7 +1,7 @@
 package io.autoglm.fleet.events.testing;
 
 import io.autoglm.fleet.events.testing.PulsarEndpoints.Origin;
-import io.autoglm.fleet.events.pulsar.local.PulsarStandalone;
+import io.autoglm.fleet.pulsar.local.PulsarStandalone;
 import org.apache.pulsar.PulsarVersion;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.pulsar.PulsarContainer;

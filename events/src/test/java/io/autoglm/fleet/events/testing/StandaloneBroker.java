@@ -4,9 +4,9 @@ import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 import io.autoglm.fleet.events.testing.PulsarEndpoints.Origin;
-import io.autoglm.fleet.events.pulsar.local.ProcessTrees;
-import io.autoglm.fleet.events.pulsar.local.ProcessWatchdog;
-import io.autoglm.fleet.events.pulsar.local.PulsarStandalone;
+import io.autoglm.fleet.pulsar.local.ProcessTrees;
+import io.autoglm.fleet.pulsar.local.ProcessWatchdog;
+import io.autoglm.fleet.pulsar.local.PulsarStandalone;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

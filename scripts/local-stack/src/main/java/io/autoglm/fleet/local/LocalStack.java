@@ -1,8 +1,8 @@
 package io.autoglm.fleet.local;
 
-import io.autoglm.fleet.events.pulsar.local.ProcessTrees;
-import io.autoglm.fleet.events.pulsar.local.ProcessWatchdog;
-import io.autoglm.fleet.events.pulsar.local.PulsarStandalone;
+import io.autoglm.fleet.pulsar.local.ProcessTrees;
+import io.autoglm.fleet.pulsar.local.ProcessWatchdog;
+import io.autoglm.fleet.pulsar.local.PulsarStandalone;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

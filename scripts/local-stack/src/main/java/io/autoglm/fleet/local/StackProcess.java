@@ -1,6 +1,6 @@
 package io.autoglm.fleet.local;
 
-import io.autoglm.fleet.events.pulsar.local.ProcessTrees;
+import io.autoglm.fleet.pulsar.local.ProcessTrees;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.URI;

@@ -1,7 +1,7 @@
 package io.autoglm.fleet.triggers.reliability;
 
-import io.autoglm.fleet.events.pulsar.local.ProcessTrees;
-import io.autoglm.fleet.events.pulsar.local.PulsarStandalone;
+import io.autoglm.fleet.pulsar.local.ProcessTrees;
+import io.autoglm.fleet.pulsar.local.PulsarStandalone;
 import io.autoglm.fleet.local.LocalSigningKey;
 import io.autoglm.fleet.local.LocalStack;
 

@@ -4,7 +4,7 @@ import io.autoglm.fleet.events.EventFamily;
 import io.autoglm.fleet.events.pulsar.PulsarEventPublisher;
 import io.autoglm.fleet.events.pulsar.PulsarProperties;
 import io.autoglm.fleet.events.pulsar.Topics;
-import io.autoglm.fleet.events.pulsar.local.PulsarStandalone;
+import io.autoglm.fleet.pulsar.local.PulsarStandalone;
 import io.autoglm.fleet.events.testing.PulsarEndpoints;
 import io.autoglm.fleet.local.LocalStack;
 import io.autoglm.fleet.simulator.TenantTokens;

@@ -3,7 +3,7 @@ package io.autoglm.fleet.triggers.reliability;
 import io.autoglm.fleet.events.EventFamily;
 import io.autoglm.fleet.events.pulsar.Topics;
 import io.autoglm.fleet.events.testing.PulsarEndpoints;
-import io.autoglm.fleet.events.pulsar.local.PulsarStandalone;
+import io.autoglm.fleet.pulsar.local.PulsarStandalone;
 import io.autoglm.fleet.triggers.testing.SubscriberStub;
 import io.autoglm.fleet.triggers.testing.TestNamespaces;
 import io.autoglm.fleet.triggers.testing.TopicReader;

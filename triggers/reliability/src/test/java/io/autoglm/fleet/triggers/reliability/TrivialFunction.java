@@ -1,6 +1,6 @@
 package io.autoglm.fleet.triggers.reliability;
 
-import io.autoglm.fleet.events.pulsar.local.PulsarStandalone;
+import io.autoglm.fleet.pulsar.local.PulsarStandalone;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;

@@ -1,4 +1,4 @@
-package io.autoglm.fleet.events.pulsar.local;
+package io.autoglm.fleet.pulsar.local;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -14,7 +14,7 @@ import java.util.Optional;
  * however it exited: normal exit, Ctrl-C, {@code kill}, {@code kill -9}. The local stack's children
  * and the integration tests' broker outlive a JVM that cannot clean up after itself otherwise. JDK only.
  *
- * <p>Usage: {@code java -cp <this class's location> io.autoglm.fleet.events.pulsar.local.ProcessWatchdog <owner pid> <pid>...}.
+ * <p>Usage: {@code java -cp <this class's location> io.autoglm.fleet.pulsar.local.ProcessWatchdog <owner pid> <pid>...}.
  */
 public final class ProcessWatchdog {
 

@@ -1,4 +1,4 @@
-package io.autoglm.fleet.events.pulsar.local;
+package io.autoglm.fleet.pulsar.local;
 
 import static java.util.Map.entry;
 
@@ -171,7 +171,7 @@ public final class PulsarStandalone implements AutoCloseable {
 
     private void writeConfiguration(Path file) throws IOException {
         StringBuilder conf = new StringBuilder(Files.readString(distribution.resolve("conf/standalone.conf")))
-                .append("\n\n# loopback broker (io.autoglm.fleet.events.pulsar.local.PulsarStandalone)\n")
+                .append("\n\n# loopback broker (io.autoglm.fleet.pulsar.local.PulsarStandalone)\n")
                 .append("advertisedAddress=").append(LOOPBACK).append('\n')
                 .append("bindAddress=").append(LOOPBACK).append('\n')
                 .append("brokerServicePort=").append(brokerPort).append('\n')

@@ -1,4 +1,4 @@
-package io.autoglm.fleet.events.pulsar.local;
+package io.autoglm.fleet.pulsar.local;
 
 import java.time.Duration;
 import java.util.List;
