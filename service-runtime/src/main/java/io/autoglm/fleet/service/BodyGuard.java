@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * (a chunked body counts as the largest it may be); past that a request is answered 503 with
  * {@code Retry-After}, so that concurrency x limit always fits the heap.</li>
  * </ul>
- * The body read is handed on as Quarkus's body handler would have read it ({@code context.body()}).
+ * A caller that asks {@code Expect: 100-continue} is told to go on only once all that has passed (a refused one
+ * never sends its body). The body read is handed on as Quarkus's body handler would have read it ({@code context.body()}).
  */
 @Singleton
 public class BodyGuard {
@@ -138,6 +139,9 @@ public class BodyGuard {
             refuse(context, ProblemDetails.of("busy", "Too many request bodies at once", 503,
                     "the service is reading as many request bodies as its memory allows; send this one again shortly"));
             return;
+        }
+        if ("100-continue".equalsIgnoreCase(request.getHeader("Expect")) && request.version() != HttpVersion.HTTP_1_0) {
+            context.response().writeContinue(); // the caller waits for it before it sends the body (curl does, for a second)
         }
         new BodyReader(context, reserved).start();
     }

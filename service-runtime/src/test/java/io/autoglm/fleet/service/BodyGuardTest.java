@@ -146,6 +146,30 @@ class BodyGuardTest {
         assertThat(post(chunked(10)).body()).isEqualTo("read 10");
     }
 
+    @Test
+    void aCallerThatExpects100ContinueIsToldToGoOnOnlyOnceAdmitted() throws Exception {
+        serve(8 * LIMIT, context -> context.request().getHeader("Authorization") == null
+                ? ProblemDetails.of("unauthenticated", "Missing bearer token", 401, "send a token") : null);
+        assertThat(expectContinue("Authorization: Bearer x\r\n")).startsWith("HTTP/1.1 100 Continue");
+        assertThat(expectContinue("")).startsWith("HTTP/1.1 401");
+    }
+
+    /** The first line the server answers to headers that expect 100-continue, before any body is sent. */
+    private String expectContinue(String headers) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(("POST / HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\nExpect: 100-continue\r\n" + headers + "\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            StringBuilder line = new StringBuilder();
+            InputStream in = socket.getInputStream();
+            for (int c = in.read(); c >= 0 && c != '\r'; c = in.read()) {
+                line.append((char) c);
+            }
+            return line.toString();
+        }
+    }
+
     /** {@code length} zero bytes. */
     private static final class Zeros extends InputStream {
         private long left;
