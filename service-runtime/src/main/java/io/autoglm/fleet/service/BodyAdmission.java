@@ -12,7 +12,7 @@ public interface BodyAdmission {
     /**
      * Null to admit the request (a check may leave what it learnt in the context for the route), or
      * the problem to answer instead. Called on the event loop, for every request that may carry a body
-     * (POST, PUT, PATCH), so it must not block.
+     * (POST, PUT, PATCH, and any other that comes with one), so it must not block.
      */
     ProblemDetails admit(RoutingContext context);
 }

@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Reads every request body itself, ahead of Quarkus's body handler, so that no service holds more of
  * a body than it will take:
  * <ul>
- * <li>a request that may carry a body is first put to the service's {@link BodyAdmission} (the sink
- * checks the token there), and refused before any of its body is read;</li>
+ * <li>a request that may carry a body (a POST, PUT or PATCH, or any request that comes with one) is first put to
+ * the service's {@link BodyAdmission} (the sink checks the token there), and refused before any of its body is read;</li>
  * <li>a body over {@code autoglm.http.max-body-size} is answered 413 with a problem body as soon as
  * it says so (its {@code Content-Length}) or, chunked, as soon as that many bytes have come in; what
  * was read is dropped, and the rest of it is read into nothing before the connection closes;</li>
@@ -96,16 +96,18 @@ public class BodyGuard {
     private void handle(RoutingContext context) {
         HttpServerRequest request = context.request();
         HttpMethod method = request.method();
-        if (method != HttpMethod.POST && method != HttpMethod.PUT && method != HttpMethod.PATCH) {
-            context.next();
-            return;
-        }
         String declaredText = request.getHeader("Content-Length");
         long declared;
         try {
             declared = declaredText == null ? -1 : Long.parseLong(declaredText.trim());
         } catch (NumberFormatException e) {
             declared = -2;
+        }
+        boolean streamed = request.version() == HttpVersion.HTTP_2 || request.headers().contains("Transfer-Encoding");
+        boolean sends = method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH;
+        if (!sends && !streamed && declared <= 0 && declared != -2) {
+            context.next(); // a GET, a health probe: nothing to read, nothing to admit
+            return;
         }
         if (declared < -1) {
             refuse(context, ProblemDetails.of("bad-request", "Bad Content-Length", 400,
@@ -123,7 +125,6 @@ public class BodyGuard {
                 return;
             }
         }
-        boolean streamed = request.version() == HttpVersion.HTTP_2 || request.headers().contains("Transfer-Encoding");
         if (!streamed && declared <= 0) {
             if (declared == 0) {
                 handOn(context, Buffer.buffer());

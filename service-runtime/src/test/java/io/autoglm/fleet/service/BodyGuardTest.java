@@ -47,6 +47,7 @@ class BodyGuardTest {
         guard.install(router.route().order(Integer.MIN_VALUE));
         router.route().order(Integer.MIN_VALUE + 1).handler(BodyHandler.create().setBodyLimit(16L * MIB));
         router.post("/").handler(context -> context.response().end("read " + context.body().length()));
+        router.get("/probe").handler(context -> context.response().end("probed"));
         HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().join();
         uri = URI.create("http://127.0.0.1:" + server.actualPort() + "/");
@@ -144,6 +145,19 @@ class BodyGuardTest {
             assertThat(answer.toString()).startsWith("HTTP/1.1 200");
         }
         assertThat(post(chunked(10)).body()).isEqualTo("read 10");
+    }
+
+    @Test
+    void aGetWithALargeChunkedBodyIsHeldToTheSameLimitAndABodilessGetIsLetThrough() throws Exception {
+        serve(8 * LIMIT, null);
+        HttpResponse<String> get = client.send(HttpRequest.newBuilder(uri.resolve("/probe")).timeout(Duration.ofSeconds(30))
+                .method("GET", chunked(20L * MIB)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(get.statusCode()).isEqualTo(413);
+        assertThat(get.body()).as("cut off by the guard at the limit, not buffered to the body handler's backstop")
+                .contains("problems/request-too-large");
+        assertThat(guard.mostHeld()).isEqualTo(LIMIT);
+        assertThat(client.send(HttpRequest.newBuilder(uri.resolve("/probe")).GET().build(), HttpResponse.BodyHandlers.ofString()).body())
+                .isEqualTo("probed");
     }
 
     @Test
