@@ -81,7 +81,6 @@ public final class RemoteVersion implements ServingVersion {
     private boolean draining;
     private CompletableFuture<Void> drained;
     private volatile String down;
-    private final AtomicLong answered = new AtomicLong();
 
     RemoteVersion(ModelManifest manifest, HttpClient http, String bearerToken, Clock clock) {
         this.manifest = Objects.requireNonNull(manifest, "manifest");
@@ -347,7 +346,6 @@ public final class RemoteVersion implements ServingVersion {
 
     private InferenceCompleted completed(InferenceRequested request, ChatReply reply, long takenAt, long sentAt, long start, long firstToken) {
         long end = System.nanoTime();
-        answered.incrementAndGet();
         double firstTokenMs = firstToken == 0 ? (end - start) / 1e6 : Math.max(0, (firstToken - start) / 1e6);
         double totalMs = (end - start) / 1e6;
         AgentStepResult result;
