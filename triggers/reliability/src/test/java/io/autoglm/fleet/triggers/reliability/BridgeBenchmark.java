@@ -7,12 +7,8 @@ import io.autoglm.fleet.events.pulsar.Topics;
 import io.autoglm.fleet.pulsar.local.PulsarStandalone;
 import io.autoglm.fleet.events.testing.PulsarEndpoints;
 import io.autoglm.fleet.local.LocalStack;
-import io.autoglm.fleet.simulator.TenantTokens;
-import io.autoglm.fleet.triggers.dispatch.BinaryHttpForm;
-import io.autoglm.fleet.triggers.dispatch.OutboundEvent;
 import io.autoglm.fleet.triggers.testing.FleetEvents;
 import io.autoglm.fleet.triggers.testing.TestNamespaces;
-import io.cloudevents.CloudEvent;
 import io.vertx.core.Vertx;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.KeySharedPolicy;
@@ -23,9 +19,6 @@ import org.apache.pulsar.client.api.SubscriptionInitialPosition;
 import org.apache.pulsar.client.api.SubscriptionType;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,9 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -324,27 +315,7 @@ public final class BridgeBenchmark {
 
     /** Posts {@code count} single events with 16 requests in flight; events per second accepted. */
     private static double loadSink(URI sink, int count) throws Exception {
-        TenantTokens tokens = new TenantTokens(TenantTokens.readPrivateKey(BridgeApp.SIGNING_KEY.privateKey()), Duration.ofHours(1));
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        Semaphore inFlight = new Semaphore(16);
-        AtomicLong accepted = new AtomicLong();
-        long start = System.nanoTime();
-        for (int i = 0; i < count; i++) {
-            CloudEvent event = FleetEvents.heartbeat("bench", "dev-" + (i % DEVICES), i / DEVICES + 1);
-            OutboundEvent form = BinaryHttpForm.of(event);
-            HttpRequest.Builder request = HttpRequest.newBuilder(sink).header("Authorization", "Bearer " + tokens.token("bench"));
-            form.headers().forEach(header -> request.header(header.getKey(), header.getValue()));
-            inFlight.acquire();
-            http.sendAsync(request.POST(HttpRequest.BodyPublishers.ofByteArray(form.body())).build(), HttpResponse.BodyHandlers.discarding())
-                    .whenComplete((response, failure) -> {
-                        if (failure == null && response.statusCode() == 202) {
-                            accepted.incrementAndGet();
-                        }
-                        inFlight.release();
-                    });
-        }
-        inFlight.acquire(16);
-        return accepted.get() * 1e9 / (System.nanoTime() - start);
+        return SinkIngestBenchmark.post(sink, 16, i -> i < count);
     }
 
     private static Thread sampler(BridgeApp app, AtomicReference<Double> peak) {

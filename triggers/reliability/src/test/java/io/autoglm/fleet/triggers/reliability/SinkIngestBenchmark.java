@@ -97,28 +97,36 @@ public final class SinkIngestBenchmark {
 
     /** {@code callers} callers posting one event at a time for {@code measure}; events accepted (202) per second. */
     private static double viaSink(URI sink, int callers, Duration measure) throws Exception {
+        long end = System.nanoTime() + measure.toNanos();
+        return post(sink, callers, i -> System.nanoTime() < end);
+    }
+
+    /**
+     * Posts single binary-mode heartbeats to the sink, {@code inFlight} at a time, while {@code more} says so of the
+     * next event's number; events accepted (202) per second.
+     */
+    static double post(URI sink, int inFlight, java.util.function.LongPredicate more) throws Exception {
         TenantTokens tokens = new TenantTokens(TenantTokens.readPrivateKey(BridgeApp.SIGNING_KEY.privateKey()), Duration.ofHours(1));
         String token = "Bearer " + tokens.token("bench");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        Semaphore inFlight = new Semaphore(callers);
+        Semaphore permits = new Semaphore(inFlight);
         AtomicLong accepted = new AtomicLong();
         long start = System.nanoTime();
-        long end = start + measure.toNanos();
-        for (long i = 0; System.nanoTime() < end; i++) {
+        for (long i = 0; more.test(i); i++) {
             CloudEvent event = FleetEvents.heartbeat("bench", "dev-" + (i % DEVICES), i / DEVICES + 1);
             OutboundEvent form = BinaryHttpForm.of(event);
             HttpRequest.Builder request = HttpRequest.newBuilder(sink).header("Authorization", token);
             form.headers().forEach(header -> request.header(header.getKey(), header.getValue()));
-            inFlight.acquire();
+            permits.acquire();
             http.sendAsync(request.POST(HttpRequest.BodyPublishers.ofByteArray(form.body())).build(), HttpResponse.BodyHandlers.discarding())
                     .whenComplete((response, failure) -> {
                         if (failure == null && response.statusCode() == 202) {
                             accepted.incrementAndGet();
                         }
-                        inFlight.release();
+                        permits.release();
                     });
         }
-        inFlight.acquire(callers);
+        permits.acquire(inFlight);
         return accepted.get() * 1e9 / (System.nanoTime() - start);
     }
 
