@@ -7,6 +7,7 @@ import io.autoglm.fleet.events.EventJson;
 import io.autoglm.fleet.events.agent.AgentTurn;
 import io.autoglm.fleet.events.inference.AgentStep;
 import io.autoglm.fleet.modelstore.RemoteBackend;
+import io.autoglm.fleet.service.Bytes;
 
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -35,7 +36,10 @@ final class ChatRequests {
     static byte[] agentStep(RemoteBackend backend, AgentStep step, byte[] screenshotPng, LocalDate today) {
         String marker = "autoglm-screenshot-" + java.util.UUID.randomUUID();
         byte[] around = tree(backend, step, marker, today);
-        int at = indexOf(around, marker.getBytes(StandardCharsets.US_ASCII));
+        int at = Bytes.indexOf(around, marker.getBytes(StandardCharsets.US_ASCII));
+        if (at < 0) {
+            throw new IllegalStateException("the screenshot's place is missing from the request");
+        }
         byte[] prefix = "data:image/png;base64,".getBytes(StandardCharsets.US_ASCII);
         byte[] image = Base64.getEncoder().encode(screenshotPng);
         int tail = at + marker.length();
@@ -45,19 +49,6 @@ final class ChatRequests {
         System.arraycopy(image, 0, body, at + prefix.length, image.length);
         System.arraycopy(around, tail, body, at + prefix.length + image.length, around.length - tail);
         return body;
-    }
-
-    private static int indexOf(byte[] bytes, byte[] part) {
-        outer:
-        for (int i = 0; i + part.length <= bytes.length; i++) {
-            for (int j = 0; j < part.length; j++) {
-                if (bytes[i + j] != part[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new IllegalStateException("the screenshot's place is missing from the request");
     }
 
     /** The request with {@code imageUrl} where the screenshot's data URL goes. */

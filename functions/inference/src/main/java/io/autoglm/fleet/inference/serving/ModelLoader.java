@@ -68,13 +68,12 @@ public final class ModelLoader {
     }
 
     public ServingVersion load(String name, int version) {
-        ModelManifest published = store.manifest(name, version);
-        if (published.isRemote()) {
-            // no files, no engine: nothing of ONNX Runtime is loaded for it
-            return remoteBackends.apply(published);
-        }
         long start = System.nanoTime();
         ModelVersionDirectory dir = store.fetch(ModelRef.version(name, version), ProgressListener.NONE);
+        if (dir.manifest().isRemote()) {
+            // no files, no engine: nothing of ONNX Runtime is loaded for it
+            return remoteBackends.apply(dir.manifest());
+        }
         long fetched = System.nanoTime();
         // the files are hashed on another core while ONNX Runtime builds the session (a third of the load on a
         // cold start); nothing serves from them before the check passed, a mismatch discards what was built

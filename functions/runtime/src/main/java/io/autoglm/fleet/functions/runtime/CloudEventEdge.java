@@ -1,18 +1,19 @@
 package io.autoglm.fleet.functions.runtime;
 
-import io.autoglm.fleet.service.ProblemDetails;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.autoglm.fleet.events.EventJson;
 import io.autoglm.fleet.events.Problem;
 import io.autoglm.fleet.events.validation.EventValidator;
 import io.autoglm.fleet.events.validation.HttpEvents;
 import io.autoglm.fleet.events.validation.Validation;
+import io.autoglm.fleet.service.Bytes;
+import io.autoglm.fleet.service.ProblemDetails;
 import io.quarkus.vertx.web.RouteFilter;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.impl.RoutingContextInternal;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
@@ -71,26 +72,13 @@ public class CloudEventEdge {
             }
             return;
         }
-        if (HttpEvents.Mode.of(contentType) == HttpEvents.Mode.STRUCTURED && !contains(body, DATACONTENTTYPE)) {
+        if (HttpEvents.Mode.of(contentType) == HttpEvents.Mode.STRUCTURED && Bytes.indexOf(body, DATACONTENTTYPE) < 0) {
             JsonNode tree = EventJson.tree(body);
             if (tree instanceof ObjectNode event && event.has("data") && !event.has("datacontenttype")) {
                 event.put("datacontenttype", JSON);
                 ((RoutingContextInternal) context).setBody(Buffer.buffer(EventJson.write(event)));
             }
         }
-    }
-
-    private static boolean contains(byte[] body, byte[] part) {
-        outer:
-        for (int i = 0; i + part.length <= body.length; i++) {
-            for (int j = 0; j < part.length; j++) {
-                if (body[i + j] != part[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 
     static ProblemDetails invalidEvent(List<Problem> problems) {

@@ -3,15 +3,14 @@ package io.autoglm.fleet.functions.runtime;
 import io.autoglm.fleet.events.EventPublisher;
 import io.autoglm.fleet.events.pulsar.PulsarEventPublisher;
 import io.autoglm.fleet.events.pulsar.Topics;
-import jakarta.enterprise.inject.Disposes;
 import io.autoglm.fleet.service.PulsarClients;
 import io.autoglm.fleet.service.PulsarSettings;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
-
 
 /**
  * The Pulsar client and event publisher every function injects (the topic names come from service-runtime's
