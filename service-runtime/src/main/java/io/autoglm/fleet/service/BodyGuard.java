@@ -103,15 +103,15 @@ public class BodyGuard {
         } catch (NumberFormatException e) {
             declared = -2;
         }
-        boolean streamed = request.version() == HttpVersion.HTTP_2 || request.headers().contains("Transfer-Encoding");
-        boolean sends = method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH;
-        if (!sends && !streamed && declared <= 0 && declared != -2) {
-            context.next(); // a GET, a health probe: nothing to read, nothing to admit
-            return;
-        }
         if (declared < -1) {
             refuse(context, ProblemDetails.of("bad-request", "Bad Content-Length", 400,
                     "the Content-Length header '" + declaredText + "' is not a length in bytes"));
+            return;
+        }
+        boolean streamed = request.version() == HttpVersion.HTTP_2 || request.headers().contains("Transfer-Encoding");
+        boolean sends = method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH;
+        if (!sends && !streamed && declared <= 0) {
+            context.next(); // a GET, a health probe: nothing to read, nothing to admit
             return;
         }
         if (declared > limit) {
