@@ -63,6 +63,16 @@ public final class Topics {
         return topic(tenant, "liveness-state");
     }
 
+    /** Compacted topic of which gateway replica holds each device's socket ({@code DevicePresence}), keyed by device id; a tombstone once it left. */
+    public String presence(String tenant) {
+        return topic(tenant, "presence-state");
+    }
+
+    /** Compacted topic of every command's one current state ({@code CommandRecord}), keyed by command id, written by the commands function. */
+    public String commandState(String tenant) {
+        return topic(tenant, "command-state");
+    }
+
     /** Events a trigger could not deliver, with the reason and attempt count (the tenant's DLQ), keyed by device id. */
     public String deadLetters(String tenant) {
         return topic(tenant, DEAD_LETTERS);
