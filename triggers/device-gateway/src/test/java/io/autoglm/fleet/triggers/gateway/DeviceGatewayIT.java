@@ -14,7 +14,6 @@ import io.autoglm.fleet.events.device.DeviceRecord;
 import io.autoglm.fleet.events.device.DeviceRegistered;
 import io.autoglm.fleet.events.device.RegistrationOutcome;
 import io.autoglm.fleet.events.fixtures.SamplePayloads;
-import io.autoglm.fleet.events.fixtures.ValidEvents;
 import io.autoglm.fleet.events.pulsar.PulsarEventPublisher;
 import io.autoglm.fleet.triggers.testing.TestTokens;
 import io.autoglm.fleet.triggers.testing.TopicReader;
@@ -33,19 +32,14 @@ import org.junit.jupiter.api.Test;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -152,14 +146,20 @@ class DeviceGatewayIT {
         }
     }
 
+    /** What the router writes for {@code deviceId}: a command with a 5 s execution timeout, on the tenant's command topic. */
+    private static CommandDispatched dispatch(String deviceId) throws Exception {
+        CommandDispatched sample = SamplePayloads.commandDispatched();
+        CommandDispatched command = new CommandDispatched("cmd-" + UUID.randomUUID(), null, deviceId, "acme", sample.placement(),
+                sample.action(), sample.strategy(), "test", Instant.now(), Instant.now().plusSeconds(60), 5_000L);
+        publisher.publish(Events.newEvent(EventType.COMMAND_DISPATCHED, URI.create("/test/router"), "acme", deviceId, command).build())
+                .get(10, TimeUnit.SECONDS);
+        return command;
+    }
+
     @Test
     void aCommandDispatchedToPulsarReachesTheDevicesSocketAndIsRecordedDelivered() throws Exception {
         try (TestDevice device = device("d-acme-commands")) {
-            CommandDispatched command = new CommandDispatched("cmd-" + UUID.randomUUID(), null, "d-acme-commands", "acme",
-                    SamplePayloads.commandDispatched().placement(), SamplePayloads.commandDispatched().action(),
-                    SamplePayloads.commandDispatched().strategy(), "test", Instant.now(), Instant.now().plusSeconds(60), 5_000L);
-            publisher.publish(Events.newEvent(EventType.COMMAND_DISPATCHED, URI.create("/test/router"), "acme", "d-acme-commands", command)
-                    .build()).get(10, TimeUnit.SECONDS);
+            CommandDispatched command = dispatch("d-acme-commands");
 
             JsonNode frame = device.next(EventType.COMMAND_DISPATCHED.type(), WAIT);
             assertThat(frame.path("data").path("commandId").asText()).isEqualTo(command.commandId());
@@ -175,11 +175,7 @@ class DeviceGatewayIT {
     @Test
     void aCommandForADeviceNotHeldHereIsNotPushedToAnother() throws Exception {
         try (TestDevice device = device("d-acme-bystander")) {
-            CommandDispatched command = new CommandDispatched("cmd-" + UUID.randomUUID(), null, "d-acme-offline", "acme",
-                    SamplePayloads.commandDispatched().placement(), SamplePayloads.commandDispatched().action(),
-                    SamplePayloads.commandDispatched().strategy(), "test", Instant.now(), Instant.now().plusSeconds(60));
-            publisher.publish(Events.newEvent(EventType.COMMAND_DISPATCHED, URI.create("/test/router"), "acme", "d-acme-offline", command)
-                    .build()).get(10, TimeUnit.SECONDS);
+            dispatch("d-acme-offline");
             assertThat(device.drain(Duration.ofSeconds(1))).noneMatch(frame -> frame.path("type").asText().equals(EventType.COMMAND_DISPATCHED.type()));
         }
     }
@@ -367,28 +363,8 @@ class DeviceGatewayIT {
 
     /** The answer to an upgrade request with {@code headers}, status line to body. */
     private static String handshake(Map<String, String> headers) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", io.restassured.RestAssured.port)) {
-            socket.setSoTimeout(10_000);
-            Map<String, String> all = new HashMap<>(headers);
-            all.put("Host", "127.0.0.1");
-            all.put("Upgrade", "websocket");
-            all.put("Connection", "Upgrade");
-            all.put("Sec-WebSocket-Version", "13");
-            all.put("Sec-WebSocket-Key", Base64.getEncoder().encodeToString(UUID.randomUUID().toString().substring(0, 16).getBytes()));
-            StringBuilder request = new StringBuilder("GET " + DeviceSocketRoute.PATH + " HTTP/1.1\r\n");
-            all.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
-            request.append("\r\n");
-            OutputStream out = socket.getOutputStream();
-            out.write(request.toString().getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            StringBuilder answer = new StringBuilder();
-            byte[] buffer = new byte[4096];
-            int read;
-            while (!answer.toString().contains("}") && (read = in.read(buffer)) > 0) {
-                answer.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
-            }
-            return answer.toString();
+        try (RawUpgrade upgrade = RawUpgrade.open(io.restassured.RestAssured.port, headers)) {
+            return upgrade.answer();
         }
     }
 
