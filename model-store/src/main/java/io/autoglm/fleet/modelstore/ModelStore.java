@@ -186,7 +186,7 @@ public final class ModelStore implements AutoCloseable {
             json = ManifestJson.write(manifest);
             upload.commit(json);
         }
-        String digest = ManifestJson.sha256(json);
+        String digest = Checksums.sha256(json);
         LOG.info(() -> "published " + model + "@" + version + " (" + manifest.files().size() + " files, "
                 + manifest.sizeBytes() + " bytes) in " + location());
         boolean announced = announce(Events.newEvent(EventType.MODEL_VERSION_PUBLISHED, EVENT_SOURCE, null, model,
