@@ -5,6 +5,7 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -75,6 +76,11 @@ public final class S3Bucket {
     /** The object as a stream (the caller closes it), or empty when there is none. */
     public Optional<ResponseInputStream<GetObjectResponse>> open(String key) {
         return ifExists(key, () -> s3.getObject(b -> b.bucket(bucket).key(key)));
+    }
+
+    /** The object's metadata (size, content type, user metadata), or empty when there is none. */
+    public Optional<HeadObjectResponse> head(String key) {
+        return ifExists(key, () -> s3.headObject(b -> b.bucket(bucket).key(key)));
     }
 
     private <T> Optional<T> ifExists(String key, Supplier<T> get) {
