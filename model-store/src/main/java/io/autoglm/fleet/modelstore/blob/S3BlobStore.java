@@ -44,6 +44,7 @@ public final class S3BlobStore implements BlobStore {
      * @param presigner signs URLs for the same server and credentials as {@code s3}
      *                  ({@link io.autoglm.fleet.modelstore.s3.S3Location#presigner})
      * @param prefix    key prefix of the store inside the bucket, "" for the bucket root
+     * @param clock     what "now" is for expiries; a URL's validity starts when the presigner signs it, on its own clock
      */
     public S3BlobStore(S3Client s3, S3Presigner presigner, String bucket, String prefix, Clock clock) {
         this.objects = new S3Bucket(s3, bucket, prefix, BlobStoreException::new);
