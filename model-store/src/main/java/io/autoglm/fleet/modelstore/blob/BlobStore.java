@@ -83,6 +83,11 @@ public interface BlobStore extends AutoCloseable {
         return bytes;
     }
 
+    /** {@link #get(BlobKey)} of the blob a URI this store handed out names. */
+    default byte[] get(URI uri) {
+        return get(keyOf(uri));
+    }
+
     /** {@link #keyOf} for a blob {@code namespace} may read: a URI of another tenant's blob is refused. */
     default BlobKey keyOf(URI uri, String namespace) {
         BlobKey key = keyOf(uri);

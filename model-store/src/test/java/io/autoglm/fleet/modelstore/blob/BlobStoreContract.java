@@ -77,6 +77,7 @@ public abstract class BlobStoreContract {
 
         assertThat(store.keyOf(blob.uri())).isEqualTo(blob.key());
         assertThat(store.keyOf(blob.uri(), "acme")).isEqualTo(blob.key());
+        assertThat(store.get(blob.uri())).isEqualTo(store.get(blob.key()));
         assertThatThrownBy(() -> store.keyOf(URI.create("https://elsewhere.example/acme/2026-12-03-11/" + blob.sha256() + ".png")))
                 .isInstanceOf(InvalidBlobException.class).hasMessageContaining("is not a blob of " + store.location());
         assertThatThrownBy(() -> store.keyOf(URI.create("ftp://acme/x.png"))).isInstanceOf(InvalidBlobException.class);
