@@ -27,7 +27,7 @@ final class GatewaySecret {
             Files.createDirectories(directory);
             byte[] secret = new byte[32];
             new SecureRandom().nextBytes(secret);
-            String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+            String encoded = Base64.getEncoder().encodeToString(secret);
             Files.writeString(file, encoded + "\n");
             try {
                 Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
