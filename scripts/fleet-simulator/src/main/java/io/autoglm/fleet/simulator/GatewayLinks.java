@@ -31,12 +31,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -112,7 +111,8 @@ final class GatewayLinks implements AutoCloseable {
         private final SimulatedDevice device;
         /** What the device says while its socket is not open yet: only the newest few (a real agent drops stale heartbeats too). */
         private final ArrayDeque<byte[]> waiting = new ArrayDeque<>();
-        private final Set<String> seen = new LinkedHashSet<>();
+        /** Commands this device has had, oldest first, with its final answer once it has one. */
+        private final Map<String, CloudEvent> seen = new LinkedHashMap<>();
         private WebSocket socket;
         private boolean connecting;
         private String credential;
@@ -246,12 +246,18 @@ final class GatewayLinks implements AutoCloseable {
         private void execute(CommandDispatched command) {
             boolean busy;
             synchronized (this) {
-                if (!seen.add(command.commandId())) {
+                if (seen.containsKey(command.commandId())) {
+                    // delivered again (at-least-once): not run twice; its answer, if it has one, said again in case the first was lost
                     status.duplicateDelivery();
+                    CloudEvent answered = seen.get(command.commandId());
+                    if (answered != null) {
+                        send(json.serialize(answered));
+                    }
                     return;
                 }
+                seen.put(command.commandId(), null);
                 if (seen.size() > REMEMBERED_COMMANDS) {
-                    seen.remove(seen.iterator().next());
+                    seen.remove(seen.keySet().iterator().next());
                 }
                 busy = running > 0;
             }
@@ -283,8 +289,25 @@ final class GatewayLinks implements AutoCloseable {
 
         /** The device's answer about a command addressed to it (its id is the command's: the fleet may not have heard of it yet). */
         private void answer(EventType type, Object payload) {
-            send(json.serialize(Events.newEvent(type, URI.create("/devices/" + device.tenant() + "/" + device.serial()), device.tenant(),
-                    null, payload).build()));
+            CloudEvent event = Events.newEvent(type, URI.create("/devices/" + device.tenant() + "/" + device.serial()), device.tenant(),
+                    null, payload).build();
+            if (type != EventType.COMMAND_ACCEPTED) {
+                String commandId = commandId(payload);
+                synchronized (this) {
+                    seen.replace(commandId, event);
+                }
+            }
+            send(json.serialize(event));
+        }
+
+        private static String commandId(Object payload) {
+            if (payload instanceof CommandCompleted completed) {
+                return completed.commandId();
+            }
+            if (payload instanceof CommandFailed failed) {
+                return failed.commandId();
+            }
+            return ((CommandDeclined) payload).commandId();
         }
 
         synchronized void close() {

@@ -40,7 +40,8 @@ import java.util.function.Consumer;
  * signed with the gateway's shared secret (as if it had enrolled), one WebSocket each on a Vert.x event loop,
  * reconnecting to the next replica with backoff and full jitter when its socket closes. Records when each
  * command frame arrives (against the {@code dispatchedAt} the producer wrote, same host clock), which commands
- * came more than once, and answers each new one at once (accepted, completed) when asked to.
+ * came more than once, and answers each at once (accepted, completed) when asked to: a command that comes again is not
+ * run again, but its result is said again (the first answer may have been lost with a socket).
  */
 final class DeviceSwarm implements AutoCloseable {
 
@@ -210,14 +211,15 @@ final class DeviceSwarm implements AutoCloseable {
                 return;
             }
             CommandDispatched command = Events.payload(event, CommandDispatched.class);
-            if (!seen.add(command.commandId())) {
-                duplicates.increment();
-                return;
+            boolean again = !seen.add(command.commandId());
+            if (again) {
+                duplicates.increment(); // not run again; its result is said again, in case the first answer was lost
+            } else {
+                Instant dispatched = command.dispatchedAt();
+                long micros = now - (dispatched.getEpochSecond() * 1_000_000 + dispatched.getNano() / 1000);
+                arrivals.accept(new Arrival(id, command.commandId(), micros));
+                executions.merge(command.commandId(), 1, Integer::sum);
             }
-            Instant dispatched = command.dispatchedAt();
-            long micros = now - (dispatched.getEpochSecond() * 1_000_000 + dispatched.getNano() / 1000);
-            arrivals.accept(new Arrival(id, command.commandId(), micros));
-            executions.merge(command.commandId(), 1, Integer::sum);
             if (answer) {
                 Instant at = Instant.now();
                 URI source = URI.create("/devices/" + tenant + "/" + id);
