@@ -44,8 +44,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The simulated devices' sockets to the device gateway, kept as a device agent keeps its own: one WebSocket
  * per device speaking the CloudEvents WebSocket binding (structured mode, subprotocol {@value #SUBPROTOCOL}),
- * the tenant's enrolment token until the device is registered and the credential the gateway then issues
- * after; when a socket closes, or the gateway says it is draining, the device reconnects to the next replica
+ * the tenant's enrolment token until the device is registered, then (on a new socket) the credential the gateway
+ * issued; when a socket closes, or the gateway says it is draining, the device reconnects to the next replica
  * after a backoff with full jitter. Commands that come down are carried out by {@link CommandExecution} and
  * answered on the same socket (accepted, then completed, failed or declined); a command id already seen is
  * dropped (delivery is at-least-once). Every socket lives on one Vert.x event loop: thousands of devices
@@ -222,8 +222,14 @@ final class GatewayLinks implements AutoCloseable {
                 }
                 case DEVICE_REGISTRATION_REJECTED -> status.registrationRejected(String.valueOf(Events.payload(event, Rejection.class).problems()));
                 case DEVICE_CREDENTIAL_ISSUED -> {
+                    WebSocket enrolled;
                     synchronized (this) {
                         credential = Events.payload(event, DeviceCredential.class).token();
+                        enrolled = socket;
+                    }
+                    // an enrolment connection only registers: the device comes back as itself
+                    if (enrolled != null) {
+                        enrolled.close((short) 1000, "reconnecting with the device credential");
                     }
                 }
                 case COMMAND_DISPATCHED -> execute(Events.payload(event, CommandDispatched.class));
