@@ -91,7 +91,7 @@ final class GatewayLinks implements AutoCloseable {
     /** Sends what a device says; a device whose socket is down connects first and its event goes once it is up. */
     void send(SimulatedDevice device, CloudEvent event) {
         Link link = links.computeIfAbsent(device, Link::new);
-        link.send(json.serialize(event));
+        link.send(json.serialize(event), event.getType().equals(EventType.DEVICE_REGISTRATION_REQUESTED.type()));
     }
 
     /** How many devices have a socket open now. */
@@ -106,16 +106,22 @@ final class GatewayLinks implements AutoCloseable {
         vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
     }
 
+    /** A frame waiting for its socket; {@code enrolment}: a registration, which an enrolment connection carries. */
+    private record Frame(byte[] bytes, boolean enrolment) {
+    }
+
     /** One device's socket and what it remembers across reconnects. */
     private final class Link {
         private final SimulatedDevice device;
         /** What the device says while its socket is not open yet: only the newest few (a real agent drops stale heartbeats too). */
-        private final ArrayDeque<byte[]> waiting = new ArrayDeque<>();
+        private final ArrayDeque<Frame> waiting = new ArrayDeque<>();
         /** Commands this device has had, oldest first, with its final answer once it has one. */
         private final Map<String, CloudEvent> seen = new LinkedHashMap<>();
         private WebSocket socket;
         private boolean connecting;
         private String credential;
+        /** The socket is open with the tenant's enrolment token: only the registration goes on it, the rest waits for the credential. */
+        private boolean enrolling;
         private int gateway;
         private int failures;
         private int running;
@@ -125,8 +131,9 @@ final class GatewayLinks implements AutoCloseable {
             this.gateway = Math.floorMod(device.serial().hashCode(), gateways.size());
         }
 
-        synchronized void send(byte[] frame) {
-            if (socket != null) {
+        /** @param enrolment whether the frame is a registration (the one thing an enrolment connection may carry) */
+        synchronized void send(byte[] frame, boolean enrolment) {
+            if (socket != null && (enrolment || credential != null || !enrolling)) {
                 write(socket, frame);
                 return;
             }
@@ -134,8 +141,8 @@ final class GatewayLinks implements AutoCloseable {
                 waiting.removeFirst();
                 status.gatewayFrame(false);
             }
-            waiting.addLast(frame);
-            if (!connecting) {
+            waiting.addLast(new Frame(frame, enrolment));
+            if (socket == null && !connecting) {
                 connect(0);
             }
         }
@@ -178,8 +185,13 @@ final class GatewayLinks implements AutoCloseable {
             opened.textMessageHandler(this::received);
             opened.closeHandler(v -> closed(opened));
             opened.exceptionHandler(e -> { });
-            while (!waiting.isEmpty()) {
-                write(opened, waiting.removeFirst());
+            enrolling = credential == null;
+            for (var frames = waiting.iterator(); frames.hasNext(); ) {
+                Frame frame = frames.next();
+                if (frame.enrolment() || !enrolling) {
+                    write(opened, frame.bytes());
+                    frames.remove();
+                }
             }
         }
 
@@ -257,7 +269,7 @@ final class GatewayLinks implements AutoCloseable {
                     status.duplicateDelivery();
                     CloudEvent answered = seen.get(command.commandId());
                     if (answered != null) {
-                        send(json.serialize(answered));
+                        send(json.serialize(answered), false);
                     }
                     return;
                 }
@@ -277,6 +289,7 @@ final class GatewayLinks implements AutoCloseable {
             synchronized (this) {
                 running++;
             }
+            status.commandRun();
             answer(EventType.COMMAND_ACCEPTED, new CommandAccepted(command.commandId(), command.deviceId(), received));
             vertx.setTimer(Math.max(1, outcome.delay().toMillis()), id -> {
                 synchronized (this) {
@@ -303,7 +316,7 @@ final class GatewayLinks implements AutoCloseable {
                     seen.replace(commandId, event);
                 }
             }
-            send(json.serialize(event));
+            send(json.serialize(event), false);
         }
 
         private static String commandId(Object payload) {
