@@ -5,6 +5,7 @@ import io.autoglm.fleet.events.EventJson;
 import io.autoglm.fleet.events.validation.EventValidator;
 import io.autoglm.fleet.events.validation.HttpEvents;
 import io.autoglm.fleet.service.BearerTokens;
+import io.autoglm.fleet.service.TenantAccess;
 import io.autoglm.fleet.triggers.ingress.EventIngress;
 import io.autoglm.fleet.triggers.ingress.IngressUnavailableException;
 import io.autoglm.fleet.triggers.ingress.Submission;
