@@ -252,7 +252,9 @@ public final class LocalStack {
                 new FunctionSpec("heartbeat", control.stream().filter(option -> !option.startsWith("-XX:TieredStopAtLevel")).toList(),
                         Map.of(), Map.of(), Duration.ofSeconds(60)),
                 new FunctionSpec("router", control, Map.of(), Map.of(), Duration.ofSeconds(60)),
-                new FunctionSpec("commands", control, Map.of(), Map.of(), Duration.ofSeconds(60)),
+                // its queries take the sink's tokens
+                new FunctionSpec("commands", control, Map.of("mp.jwt.verify.publickey.location", signingKey.publicKey().toString()), Map.of(),
+                        Duration.ofSeconds(60)),
                 // as the CPU manifest runs it (its AOT cache needs JDK 25 and a training run: not here), CPU provider only,
                 // as the default build ships ONNX Runtime without the GPU providers
                 new FunctionSpec("inference", List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:CompileThresholdScaling=8",

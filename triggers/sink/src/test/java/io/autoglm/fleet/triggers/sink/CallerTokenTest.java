@@ -1,5 +1,6 @@
 package io.autoglm.fleet.triggers.sink;
 
+import io.autoglm.fleet.triggers.testing.TestTokens;
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.ParseException;
@@ -18,16 +19,16 @@ class CallerTokenTest {
     private final DefaultJWTParser parser = new DefaultJWTParser(context());
 
     private static JWTAuthContextInfo context() {
-        return new JWTAuthContextInfo(SinkKeys.KEYS.getPublic(), SinkKeys.ISSUER);
+        return new JWTAuthContextInfo(TestTokens.KEYS.getPublic(), TestTokens.ISSUER);
     }
 
     @Test
     void eachRefusalSaysWhyWithoutRepeatingTheClaims() {
         Map<String, String> reasons = Map.of(
                 "not-a-jwt", "it is not a signed JWT",
-                SinkKeys.expiredToken("acme"), "it has expired",
-                SinkKeys.tokenSignedByAStranger("acme"), "its signature does not verify with this sink's key",
-                SinkKeys.tokenOfAnotherIssuer("acme"), "it is not from the issuer this sink trusts");
+                TestTokens.expiredToken("acme"), "it has expired",
+                TestTokens.tokenSignedByAStranger("acme"), "its signature does not verify with this sink's key",
+                TestTokens.tokenOfAnotherIssuer("acme"), "it is not from the issuer this sink trusts");
         reasons.forEach((token, reason) -> assertThatThrownBy(() -> parser.parse(token)).isInstanceOf(ParseException.class)
                 .satisfies(failure -> assertThat(CallerToken.describe(failure)).isEqualTo(reason)));
     }
@@ -35,8 +36,8 @@ class CallerTokenTest {
     @Test
     void aTokenGoodForLongerThanTheMaximumIsRefusedForItsLifetime() throws Exception {
         CallerToken caller = new CallerToken(parser, Duration.ofHours(24), Clock.systemUTC());
-        assertThat(caller.lifetimeRefusal(parser.parse(SinkKeys.everlastingToken("acme"))))
+        assertThat(caller.lifetimeRefusal(parser.parse(TestTokens.everlastingToken("acme"))))
                 .isEqualTo("it is valid for longer than the PT24H this sink accepts");
-        assertThat(caller.lifetimeRefusal(parser.parse(SinkKeys.token("acme")))).isNull();
+        assertThat(caller.lifetimeRefusal(parser.parse(TestTokens.token("acme")))).isNull();
     }
 }

@@ -1,5 +1,6 @@
 package io.autoglm.fleet.triggers.sink;
 
+import io.autoglm.fleet.triggers.testing.TestTokens;
 import io.autoglm.fleet.events.EventFamily;
 import io.autoglm.fleet.events.EventType;
 import io.autoglm.fleet.events.Events;
@@ -56,7 +57,7 @@ class IngressSinkIT {
     }
 
     private static RequestSpecification as(String tenant) {
-        return given().header("Authorization", "Bearer " + SinkKeys.token(tenant));
+        return given().header("Authorization", "Bearer " + TestTokens.token(tenant));
     }
 
     private static RequestSpecification binary(RequestSpecification request, CloudEvent event) {
@@ -165,10 +166,10 @@ class IngressSinkIT {
                 .contentType(ProblemDetails.MEDIA_TYPE).body("detail", containsString("Authorization: Bearer"));
         Map<String, String> reasons = Map.of(
                 "not-a-jwt", "it is not a signed JWT",
-                SinkKeys.expiredToken("acme"), "it has expired",
-                SinkKeys.tokenSignedByAStranger("acme"), "its signature does not verify with this sink's key",
-                SinkKeys.tokenOfAnotherIssuer("acme"), "it is not from the issuer this sink trusts",
-                SinkKeys.everlastingToken("acme"), "it is valid for longer than the PT24H this sink accepts");
+                TestTokens.expiredToken("acme"), "it has expired",
+                TestTokens.tokenSignedByAStranger("acme"), "its signature does not verify with this sink's key",
+                TestTokens.tokenOfAnotherIssuer("acme"), "it is not from the issuer this sink trusts",
+                TestTokens.everlastingToken("acme"), "it is valid for longer than the PT24H this sink accepts");
         reasons.forEach((token, reason) -> {
             String detail = binary(given().header("Authorization", "Bearer " + token), event).post("/").then()
                     .statusCode(401).body("title", equalTo("Missing or invalid bearer token"))
@@ -183,7 +184,7 @@ class IngressSinkIT {
         CloudEvent event = heartbeat("globex", "forbidden");
         binary(as("acme"), event).post("/tenants/globex").then().statusCode(403)
                 .body("detail", containsString("tenant 'acme' and may not write to tenant 'globex'"));
-        binary(given().header("Authorization", "Bearer " + SinkKeys.tokenWithoutTenant()), event).post("/").then()
+        binary(given().header("Authorization", "Bearer " + TestTokens.tokenWithoutTenant()), event).post("/").then()
                 .statusCode(403).body("detail", containsString("no 'tenant' claim"));
     }
 
@@ -206,7 +207,7 @@ class IngressSinkIT {
     void aFloodOfLargeChunkedBodiesLeavesTheSinkUpAndBounded() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         URI sink = URI.create("http://127.0.0.1:" + io.restassured.RestAssured.port + "/");
-        for (String authorization : new String[] {null, "Bearer " + SinkKeys.token("acme")}) {
+        for (String authorization : new String[] {null, "Bearer " + TestTokens.token("acme")}) {
             List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> flood = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 HttpRequest.Builder request = HttpRequest.newBuilder(sink).timeout(Duration.ofSeconds(60)).header("Content-Type",

@@ -1,5 +1,6 @@
 package io.autoglm.fleet.triggers.sink;
 
+import io.autoglm.fleet.triggers.testing.TestTokens;
 import io.autoglm.fleet.events.pulsar.Topics;
 import io.autoglm.fleet.events.testing.PulsarEndpoints;
 import io.autoglm.fleet.events.testing.SharedPulsarBroker;
@@ -21,7 +22,7 @@ public class SinkResource implements QuarkusTestResourceLifecycleManager {
         return Map.of(
                 "autoglm.pulsar.service-url", endpoints.serviceUrl(),
                 "autoglm.pulsar.namespace", topics.namespace(),
-                "mp.jwt.verify.publickey.location", SinkKeys.publicKeyFile().toString(),
+                "mp.jwt.verify.publickey.location", TestTokens.publicKeyFile().toString(),
                 "autoglm.http.max-body-size", "256K");
     }
 

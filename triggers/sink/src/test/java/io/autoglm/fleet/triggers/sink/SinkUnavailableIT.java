@@ -1,5 +1,6 @@
 package io.autoglm.fleet.triggers.sink;
 
+import io.autoglm.fleet.triggers.testing.TestTokens;
 import io.autoglm.fleet.events.EventType;
 import io.autoglm.fleet.events.fixtures.HttpForms;
 import io.autoglm.fleet.events.fixtures.ValidEvents;
@@ -31,7 +32,7 @@ class SinkUnavailableIT {
                         "autoglm.pulsar.service-url", "pulsar://127.0.0.1:" + socket.getLocalPort(),
                         "autoglm.pulsar.operation-timeout", "2s",
                         "autoglm.pulsar.publish-timeout", "2s",
-                        "mp.jwt.verify.publickey.location", SinkKeys.publicKeyFile().toString());
+                        "mp.jwt.verify.publickey.location", TestTokens.publicKeyFile().toString());
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -45,7 +46,7 @@ class SinkUnavailableIT {
     @Test
     void aSingleEventAndABatchAreAnswered503WithRetryAfter() {
         CloudEvent event = ValidEvents.of(EventType.DEVICE_HEARTBEAT);
-        var single = given().header("Authorization", "Bearer " + SinkKeys.token("acme"));
+        var single = given().header("Authorization", "Bearer " + TestTokens.token("acme"));
         HttpForms.binaryHeaders(event).forEach(single::header);
         single.body(HttpForms.binaryBody(event)).post("/").then()
                 .statusCode(503).header("Retry-After", "1")
@@ -54,7 +55,7 @@ class SinkUnavailableIT {
 
         String batch = "[" + new String(HttpForms.structuredBody(event), StandardCharsets.UTF_8) + ","
                 + new String(HttpForms.structuredBody(ValidEvents.of(EventType.DEVICE_REGISTRATION_REQUESTED)), StandardCharsets.UTF_8) + "]";
-        given().header("Authorization", "Bearer " + SinkKeys.token("acme")).contentType("application/cloudevents-batch+json")
+        given().header("Authorization", "Bearer " + TestTokens.token("acme")).contentType("application/cloudevents-batch+json")
                 .body(batch).post("/").then().statusCode(503).body("status", equalTo(503));
     }
 }

@@ -1,4 +1,4 @@
-package io.autoglm.fleet.triggers.sink;
+package io.autoglm.fleet.triggers.testing;
 
 import io.smallrye.jwt.build.Jwt;
 
@@ -11,20 +11,24 @@ import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
-/** A key pair made for one test run (never committed), and tokens signed with it. */
-final class SinkKeys {
+/**
+ * A key pair made for one test run (never committed), and tokens signed with it, as a tenant's issuer signs
+ * them: the sink's callers' and the device gateway's enrolment tokens. Needs {@code smallrye-jwt-build} on the
+ * test class path.
+ */
+public final class TestTokens {
 
-    static final String ISSUER = "https://autoglm.io/fleet";
-    static final KeyPair KEYS = generate();
-    static final KeyPair STRANGER = generate();
+    public static final String ISSUER = "https://autoglm.io/fleet";
+    public static final KeyPair KEYS = generate();
+    public static final KeyPair STRANGER = generate();
 
-    private SinkKeys() {
+    private TestTokens() {
     }
 
     /** The public key as a PEM file, for {@code mp.jwt.verify.publickey.location}. */
-    static Path publicKeyFile() {
+    public static Path publicKeyFile() {
         try {
-            Path file = Files.createTempFile("sink-test-public", ".pem");
+            Path file = Files.createTempFile("test-public", ".pem");
             Files.writeString(file, "-----BEGIN PUBLIC KEY-----\n"
                     + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(KEYS.getPublic().getEncoded())
                     + "\n-----END PUBLIC KEY-----\n");
@@ -35,29 +39,29 @@ final class SinkKeys {
         }
     }
 
-    static String token(String tenant) {
+    public static String token(String tenant) {
         return Jwt.issuer(ISSUER).upn("gateway@" + tenant).claim("tenant", tenant).expiresIn(300).sign(KEYS.getPrivate());
     }
 
-    static String tokenWithoutTenant() {
+    public static String tokenWithoutTenant() {
         return Jwt.issuer(ISSUER).upn("gateway").expiresIn(300).sign(KEYS.getPrivate());
     }
 
-    static String expiredToken(String tenant) {
+    public static String expiredToken(String tenant) {
         long past = System.currentTimeMillis() / 1000 - 3600;
         return Jwt.issuer(ISSUER).claim("tenant", tenant).issuedAt(past - 60).expiresAt(past).sign(KEYS.getPrivate());
     }
 
-    static String tokenOfAnotherIssuer(String tenant) {
+    public static String tokenOfAnotherIssuer(String tenant) {
         return Jwt.issuer("https://example.com").claim("tenant", tenant).expiresIn(300).sign(KEYS.getPrivate());
     }
 
     /** A token good until the year 3000. */
-    static String everlastingToken(String tenant) {
+    public static String everlastingToken(String tenant) {
         return Jwt.issuer(ISSUER).upn("gateway@" + tenant).claim("tenant", tenant).expiresAt(32_503_680_000L).sign(KEYS.getPrivate());
     }
 
-    static String tokenSignedByAStranger(String tenant) {
+    public static String tokenSignedByAStranger(String tenant) {
         return Jwt.issuer(ISSUER).claim("tenant", tenant).expiresIn(300).sign(STRANGER.getPrivate());
     }
 
