@@ -1,8 +1,10 @@
 package io.autoglm.fleet.state.pulsar;
 
+import io.autoglm.fleet.events.command.CommandRecord;
 import io.autoglm.fleet.events.device.DeviceRecord;
 import io.autoglm.fleet.events.device.DeviceStatusChanged;
 import io.autoglm.fleet.events.pulsar.Topics;
+import io.autoglm.fleet.state.PerTenant;
 import io.autoglm.fleet.state.RegisteredDevice;
 import io.autoglm.fleet.state.StateTable;
 import io.autoglm.fleet.state.StateTopic;
@@ -13,10 +15,8 @@ import org.apache.pulsar.client.api.Schema;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -35,7 +35,7 @@ public final class PulsarStateTopic<V> implements StateTopic<V> {
     private final Class<V> valueType;
     private final Schema<V> schema;
     private final boolean producerAtOpen;
-    private final Map<String, CompletableFuture<StateTable<V>>> tables = new ConcurrentHashMap<>();
+    private final PerTenant<StateTable<V>> tables = new PerTenant<>(this::open);
 
     public PulsarStateTopic(PulsarClient client, Function<String, String> topicOf, Class<V> valueType) {
         this(client, topicOf, valueType, false);
@@ -69,14 +69,14 @@ public final class PulsarStateTopic<V> implements StateTopic<V> {
         return new PulsarStateTopic<>(client, topics::liveness, DeviceStatusChanged.class);
     }
 
+    /** Every command's one current state, keyed by command id, written by the commands function. */
+    public static PulsarStateTopic<CommandRecord> commands(PulsarClient client, Topics topics) {
+        return new PulsarStateTopic<>(client, topics::commandState, CommandRecord.class);
+    }
+
     @Override
     public CompletableFuture<StateTable<V>> table(String tenant) {
-        Objects.requireNonNull(tenant, "tenant");
-        CompletableFuture<StateTable<V>> table = tables.computeIfAbsent(tenant, this::open);
-        if (table.isCompletedExceptionally()) {
-            tables.remove(tenant, table);
-        }
-        return table;
+        return tables.of(tenant);
     }
 
     private CompletableFuture<StateTable<V>> open(String tenant) {
@@ -101,7 +101,7 @@ public final class PulsarStateTopic<V> implements StateTopic<V> {
     @Override
     public void close() {
         List<CompletableFuture<Void>> closing = new ArrayList<>();
-        tables.values().forEach(table -> closing.add(table
+        tables.openings().forEach(table -> closing.add(table
                 .thenCompose(opened -> ((PulsarStateTable<V>) opened).closeAsync())
                 .exceptionally(e -> null)));
         tables.clear();

@@ -11,6 +11,7 @@ import io.autoglm.fleet.events.device.LivenessDeadline;
 import io.autoglm.fleet.events.validation.InvalidEventException;
 import io.autoglm.fleet.liveness.LivenessEvaluator;
 import io.autoglm.fleet.liveness.LivenessVerdict;
+import io.autoglm.fleet.state.PerTenant;
 import io.autoglm.fleet.state.RegisteredDevice;
 import io.autoglm.fleet.state.Reply;
 import io.autoglm.fleet.state.StateTable;
@@ -19,11 +20,9 @@ import io.autoglm.fleet.state.StateTopic;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -43,7 +42,7 @@ public final class HeartbeatService {
     private final StateTopic<DeviceStatusChanged> liveness;
     private final EventPublisher timers;
     private final Clock clock;
-    private final Map<String, CompletableFuture<Tenant>> tenants = new ConcurrentHashMap<>();
+    private final PerTenant<Tenant> tenants = new PerTenant<>(this::open);
     private final LongAdder unknownDevices = new LongAdder();
     private final LongAdder answersLost = new LongAdder();
     private final LongAdder callersGone = new LongAdder();
@@ -185,14 +184,7 @@ public final class HeartbeatService {
      * deadline writer at once, so that the first answers wait for the slowest of them rather than for each in turn.
      */
     private CompletableFuture<Tenant> tenant(String tenant) {
-        CompletableFuture<Tenant> opened = tenants.get(tenant);
-        if (opened == null) {
-            opened = tenants.computeIfAbsent(tenant, this::open);
-        }
-        if (opened.isCompletedExceptionally()) {
-            tenants.remove(tenant, opened);
-        }
-        return opened;
+        return tenants.of(tenant);
     }
 
     private CompletableFuture<Tenant> open(String tenant) {

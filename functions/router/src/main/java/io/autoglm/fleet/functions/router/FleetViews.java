@@ -2,11 +2,10 @@ package io.autoglm.fleet.functions.router;
 
 import io.autoglm.fleet.routing.FleetIndex;
 import io.autoglm.fleet.state.FleetState;
+import io.autoglm.fleet.state.PerTenant;
 
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Each tenant's {@link FleetIndex}, built on the tenant's first request and kept current: the registry
@@ -19,7 +18,7 @@ public final class FleetViews {
 
     private final FleetState state;
     private final HeartbeatFeed heartbeats;
-    private final Map<String, CompletableFuture<FleetIndex>> fleets = new ConcurrentHashMap<>();
+    private final PerTenant<FleetIndex> fleets = new PerTenant<>(this::open);
 
     public FleetViews(FleetState state, HeartbeatFeed heartbeats) {
         this.state = Objects.requireNonNull(state, "state");
@@ -28,11 +27,7 @@ public final class FleetViews {
 
     /** The tenant's index, once both tables have been read. */
     public CompletableFuture<FleetIndex> of(String tenant) {
-        CompletableFuture<FleetIndex> fleet = fleets.computeIfAbsent(tenant, this::open);
-        if (fleet.isCompletedExceptionally()) {
-            fleets.remove(tenant, fleet);
-        }
-        return fleet;
+        return fleets.of(tenant);
     }
 
     private CompletableFuture<FleetIndex> open(String tenant) {

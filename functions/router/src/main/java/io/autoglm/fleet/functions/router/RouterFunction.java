@@ -24,7 +24,8 @@ import java.net.URI;
  * <li>{@code io.autoglm.command.requested} -> {@code io.autoglm.command.dispatched} keyed by the chosen device
  * (the reply is the delivery: its topic, by type and tenant, is the tenant's device command topic), or
  * {@code io.autoglm.command.rejected} with every reason. A BROADCAST is written to every matching device in
- * one transaction and answered with {@code io.autoglm.command.batch.dispatched} (batch id = command id).</li>
+ * one transaction, each device's copy a command of its own ({@code <commandId>@<deviceId>}) in the batch {@code <commandId>},
+ * and answered with {@code io.autoglm.command.batch.dispatched}.</li>
  * <li>{@code io.autoglm.command.batch.requested} -> every command routed and written in one Pulsar transaction,
  * then {@code io.autoglm.command.batch.dispatched}; or nothing written and {@code io.autoglm.command.batch.rejected}
  * with every failing command's reasons. A broker failure aborts the transaction and fails the request (5xx,

@@ -67,11 +67,12 @@ public final class RoutingService {
                 return CompletableFuture.completedFuture(rejected(EventType.COMMAND_REJECTED, EventType.COMMAND_REQUESTED, requestId, tenant,
                         partitionKey, command.commandId(), refused.problems()));
             }
-            List<CommandDispatched> dispatched = dispatched(tenant, command, null, ((Routed) decision).targets());
             if (command.delivery() == Delivery.BROADCAST && command.deviceId() == null) {
-                return commands.deliverAll(tenant, deliveries(dispatched)).thenApply(done -> new Reply(EventType.COMMAND_BATCH_DISPATCHED,
-                        new CommandBatchDispatched(command.commandId(), dispatched), tenant, null));
+                List<CommandDispatched> members = broadcast(tenant, command, ((Routed) decision).targets());
+                return commands.deliverAll(tenant, deliveries(members)).thenApply(done -> new Reply(EventType.COMMAND_BATCH_DISPATCHED,
+                        new CommandBatchDispatched(command.commandId(), members), tenant, null));
             }
+            List<CommandDispatched> dispatched = dispatched(tenant, command, null, ((Routed) decision).targets());
             CommandDispatched only = dispatched.get(0);
             return CompletableFuture.completedFuture(new Reply(EventType.COMMAND_DISPATCHED, only, tenant, only.deviceId()));
         });
@@ -124,9 +125,25 @@ public final class RoutingService {
         List<CommandDispatched> dispatched = new ArrayList<>(targets.size());
         for (Target target : targets) {
             dispatched.add(new CommandDispatched(command.commandId(), batchId, target.deviceId(), tenant, target.placement(),
-                    command.action(), command.strategy(), target.reason(), now, expires));
+                    command.action(), command.strategy(), target.reason(), now, expires, command.timeoutMs()));
         }
         return dispatched;
+    }
+
+    /**
+     * A broadcast's deliveries: a batch whose id is the command's, each device's copy a member of its own,
+     * {@code <commandId>@<deviceId>}, so that each has its own state, result and deadlines and the batch an outcome.
+     */
+    private List<CommandDispatched> broadcast(String tenant, CommandRequested command, List<Target> targets) {
+        return dispatched(tenant, command, command.commandId(), targets).stream()
+                .map(copy -> new CommandDispatched(memberId(command.commandId(), copy.deviceId()), copy.batchId(), copy.deviceId(), tenant,
+                        copy.placement(), copy.action(), copy.strategy(), copy.reason(), copy.dispatchedAt(), copy.expiresAt(), copy.timeoutMs()))
+                .toList();
+    }
+
+    /** The command id of a broadcast's copy for one device. */
+    static String memberId(String commandId, String deviceId) {
+        return commandId + "@" + deviceId;
     }
 
     private List<CloudEvent> deliveries(List<CommandDispatched> dispatched) {

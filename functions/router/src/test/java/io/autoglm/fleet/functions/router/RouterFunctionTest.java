@@ -105,6 +105,17 @@ class RouterFunctionTest {
     }
 
     @Test
+    void theExecutionTimeoutOfTheRequestTravelsWithTheDispatch() {
+        CommandRequested timed = new CommandRequested("c-timed", null, Delivery.UNICAST, RoutingStrategy.LOAD_BALANCE,
+                new Requirements(List.of(Platform.ANDROID), Map.of("fleet", "qa"), null, false, null, null),
+                new CommandAction(AgentAction.LAUNCH, Map.of("app", "Settings")), 30_000L, 5_000L);
+
+        postBinary(command(acme, timed)).then().statusCode(200)
+                .header("ce-type", EventType.COMMAND_DISPATCHED.type())
+                .body("timeoutMs", equalTo(5000));
+    }
+
+    @Test
     void aCommandNoDeviceCanTakeIsRejectedWithTheReason() {
         CommandRequested ios = new CommandRequested("c1", null, null, RoutingStrategy.LOAD_BALANCE,
                 new Requirements(List.of(Platform.IOS), null, null, false, null, null), new CommandAction(AgentAction.TAP, null), null);
@@ -130,6 +141,9 @@ class RouterFunctionTest {
             assertThat(event.getType()).isEqualTo(EventType.COMMAND_DISPATCHED.type());
             assertThat(Events.tenant(event)).isEqualTo(acme);
             assertThat(EventValidator.standard().validate(event).isValid()).isTrue();
+            CommandDispatched member = EventJson.read(event.getData().toBytes(), CommandDispatched.class);
+            assertThat(member.batchId()).as("a member of the broadcast's batch").isEqualTo("c1");
+            assertThat(member.commandId()).as("each device's copy has its own id").isEqualTo("c1@" + member.deviceId());
         });
     }
 
