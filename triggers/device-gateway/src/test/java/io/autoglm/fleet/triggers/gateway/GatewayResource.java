@@ -52,7 +52,7 @@ public class GatewayResource implements QuarkusTestResourceLifecycleManager {
             config.put("autoglm.gateway.max-frame-size", "1M");
             config.put("autoglm.gateway.max-event-size", "16K");
             config.put("autoglm.gateway.registration-timeout", "20s");
-            config.put("autoglm.gateway.screenshots.directory", screenshots.toString());
+            config.put("autoglm.gateway.screenshots.store", screenshots.toString());
             config.put("autoglm.gateway.tenant-ca.acme", ACME_CA.certificatePem(directory, "acme-ca").toString());
             config.put("quarkus.tls.key-store.pem.0.cert", server.certificatePem(directory, "server").toString());
             config.put("quarkus.tls.key-store.pem.0.key", server.keyPem(directory, "server").toString());

@@ -169,7 +169,7 @@ public final class GatewayBenchmark {
                 "mp.jwt.verify.publickey.location", TestTokens.publicKeyFile().toString(),
                 "autoglm.gateway.credentials.secret", SECRET,
                 "autoglm.gateway.replica", "gateway-bench",
-                "autoglm.gateway.screenshots.directory", work.resolve("screenshots").toString());
+                "autoglm.gateway.screenshots.store", work.resolve("screenshots").toString());
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", REPO.resolve("triggers/device-gateway/target/quarkus-app/quarkus-run.jar").toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
