@@ -278,15 +278,21 @@ public final class DeviceSessions {
         }
     }
 
-    /** Pings every socket, closes those silent past {@code idleTimeout}, gives up on registrations past their time. */
-    public void sweep(Duration idleTimeout, long nowNanos) {
+    /**
+     * One tick of the sweep, run {@code slots} times a ping interval: pings the sockets of slot {@code tick % slots} (a
+     * socket's slot comes from its connection id, so 10,000 pings are spread over the interval instead of written in one
+     * burst that holds up the commands behind it), closes every socket silent past {@code idleTimeout}, and gives up on
+     * registrations past their time.
+     */
+    public void sweep(Duration idleTimeout, long tick, int slots, long nowNanos) {
         List<DeviceSession> all = new ArrayList<>(devices.values());
         all.addAll(enrolments.keySet());
+        int slot = (int) Math.floorMod(tick, (long) slots);
         for (DeviceSession each : all) {
             if (each.silentNanos(nowNanos) > idleTimeout.toNanos()) {
                 each.close(DeviceSession.GOING_AWAY, "idle: nothing heard for " + idleTimeout.toSeconds() + " s");
                 closed(each, each.closeReason());
-            } else {
+            } else if (Math.floorMod(each.connectionId().hashCode(), slots) == slot) {
                 each.ping();
             }
         }

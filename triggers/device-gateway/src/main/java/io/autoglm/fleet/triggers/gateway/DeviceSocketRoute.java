@@ -18,6 +18,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code GET /devices/v1}: the upgrade to a device's socket, on the HTTP server Quarkus runs. Refused
@@ -33,6 +34,7 @@ public class DeviceSocketRoute {
     public static final String SUBPROTOCOL = "cloudevents.json";
 
     private static final Logger LOG = Logger.getLogger(DeviceSocketRoute.class);
+    private static final int SWEEP_SLOTS = 15;
 
     private final DeviceSessions sessions;
     private final UpgradeAuthentication authentication;
@@ -54,8 +56,11 @@ public class DeviceSocketRoute {
     }
 
     void start(@Observes StartupEvent started) {
-        long every = settings.pingInterval().toMillis();
-        sweeper = vertx.setPeriodic(every, every, id -> sessions.sweep(settings.idleTimeout(), System.nanoTime()));
+        // a tick every 1/SWEEP_SLOTS of the ping interval (at least 100 ms): each pings its share of the sockets
+        long tick = Math.max(100, settings.pingInterval().toMillis() / SWEEP_SLOTS);
+        int slots = (int) Math.max(1, settings.pingInterval().toMillis() / tick);
+        AtomicLong ticks = new AtomicLong();
+        sweeper = vertx.setPeriodic(tick, tick, id -> sessions.sweep(settings.idleTimeout(), ticks.getAndIncrement(), slots, System.nanoTime()));
         LOG.infof("device gateway replica %s: sockets at %s", sessions.replica(), PATH);
     }
 

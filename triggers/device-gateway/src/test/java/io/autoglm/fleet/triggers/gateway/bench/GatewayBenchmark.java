@@ -156,7 +156,9 @@ public final class GatewayBenchmark {
     private static Process startGateway(String serviceUrl, String namespace, Path work) throws Exception {
         port = PulsarStandalone.freePort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(GATEWAY_JVM);
+        // -Dgateway.jvm="-Xmx... -XX:+Use...GC" replaces the options below (another collector, another heap)
+        String jvm = System.getProperty("gateway.jvm", "");
+        command.addAll(jvm.isBlank() ? GATEWAY_JVM : List.of(jvm.trim().split("\\s+")));
         // e.g. -Dgateway.jvm.options=-XX:StartFlightRecording=filename=/tmp/gateway.jfr to profile
         String extra = System.getProperty("gateway.jvm.options", "");
         if (!extra.isBlank()) {
