@@ -2,6 +2,8 @@ package io.autoglm.fleet.triggers.gateway;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,6 +36,8 @@ public final class DeviceSession {
     private volatile long lastHeardNanos;
     private volatile String closeReason;
     private volatile boolean superseded;
+    /** The last frame from the device still being read off the event loop; null when none is. */
+    private CompletableFuture<Void> reading;
 
     public DeviceSession(String connectionId, Caller caller, DeviceSocket socket, int maxOutstanding, Instant openedAt, long nowNanos) {
         this.connectionId = Objects.requireNonNull(connectionId, "connectionId");
@@ -98,6 +102,21 @@ public final class DeviceSession {
 
     public boolean send(String frame) {
         return send(frame, null);
+    }
+
+    /**
+     * Reads a frame from the device ({@code read}), in the order the device sent them: on the calling (event loop)
+     * thread, unless {@code offload} says it is a large one or an earlier one is still being read on {@code executor}.
+     * A large frame (a screenshot, megabytes to parse and check) so never holds up the other sockets of its event loop.
+     */
+    public synchronized void read(Runnable read, boolean offload, Executor executor) {
+        if (!offload && (reading == null || reading.isDone())) {
+            reading = null;
+            read.run();
+            return;
+        }
+        CompletableFuture<Void> before = reading == null ? CompletableFuture.completedFuture(null) : reading;
+        reading = before.thenRunAsync(read, executor).exceptionally(failure -> null);
     }
 
     public void ping() {

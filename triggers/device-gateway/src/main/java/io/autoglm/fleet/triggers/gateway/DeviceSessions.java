@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -38,7 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * once the network took the frame); the registry's answers to the registrations forwarded from here, relayed
  * with a device credential; and presence: {@code device.connected} / {@code device.disconnected} and the
  * compacted presence table, so a command finds its device's replica. One connection per device: a newer one
- * (here or on another replica) replaces the older.
+ * (here or on another replica) replaces the older. A frame over {@code offloadOver} characters (a screenshot) is read
+ * on {@code reader}, not on the event loop, and a device's frames are read in the order it sent them.
  */
 public final class DeviceSessions {
 
@@ -55,6 +57,8 @@ public final class DeviceSessions {
     private final DeviceCredentials credentials;
     private final Clock clock;
     private final Duration registrationTimeout;
+    private final long offloadOver;
+    private final Executor reader;
     private final Map<String, DeviceSession> devices = new ConcurrentHashMap<>();
     private final Map<DeviceSession, Boolean> enrolments = new ConcurrentHashMap<>();
     private final Map<String, PendingRegistration> registrations = new ConcurrentHashMap<>();
@@ -66,7 +70,7 @@ public final class DeviceSessions {
 
     public DeviceSessions(String replica, InboundFrames frames, SessionFrames session, EventIngress ingress, PulsarEventPublisher publisher,
                           Topics topics, TopicTails tails, ScreenshotSink screenshots, DeviceCredentials credentials, Clock clock,
-                          Duration registrationTimeout) {
+                          Duration registrationTimeout, long offloadOver, Executor reader) {
         this.replica = Objects.requireNonNull(replica, "replica");
         this.frames = Objects.requireNonNull(frames, "frames");
         this.session = Objects.requireNonNull(session, "session");
@@ -78,6 +82,8 @@ public final class DeviceSessions {
         this.credentials = Objects.requireNonNull(credentials, "credentials");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.registrationTimeout = Objects.requireNonNull(registrationTimeout, "registrationTimeout");
+        this.offloadOver = offloadOver;
+        this.reader = Objects.requireNonNull(reader, "reader");
     }
 
     public String replica() {
@@ -149,13 +155,13 @@ public final class DeviceSessions {
     /** A text frame from {@code from}. */
     public void text(DeviceSession from, String frame, long nowNanos) {
         from.heard(nowNanos);
-        handle(from, frames.read(from.caller(), frame));
+        from.read(() -> handle(from, frames.read(from.caller(), frame)), frame.length() > offloadOver, reader);
     }
 
     /** A binary frame from {@code from}: refused. */
     public void binary(DeviceSession from, long nowNanos) {
         from.heard(nowNanos);
-        handle(from, frames.binary());
+        from.read(() -> handle(from, frames.binary()), false, reader);
     }
 
     private void handle(DeviceSession from, FrameOutcome outcome) {

@@ -28,8 +28,9 @@ public class GatewayWiring {
 
     private static final Logger LOG = Logger.getLogger(GatewayWiring.class);
 
+    /** Large frames read and screenshots stored off the event loops. */
     private final ExecutorService blocking = Executors.newFixedThreadPool(2, runnable -> {
-        Thread thread = new Thread(runnable, "gateway-screenshots");
+        Thread thread = new Thread(runnable, "gateway-large-frames");
         thread.setDaemon(true);
         return thread;
     });
@@ -109,7 +110,7 @@ public class GatewayWiring {
             return host != null && !host.isBlank() ? host : "gateway-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
         });
         return new DeviceSessions(replica, frames, new SessionFrames(replica), ingress, publisher, topics, tails, screenshots,
-                credentials, clock, settings.registrationTimeout());
+                credentials, clock, settings.registrationTimeout(), settings.maxEventSize().asLongValue(), blocking);
     }
 
     @jakarta.annotation.PreDestroy

@@ -273,6 +273,7 @@ class DeviceGatewayIT {
             device.send(frameOf(EventType.COMMAND_COMPLETED, "d-acme-observer", event -> {
                 ObjectNode data = (ObjectNode) event.get("data");
                 data.put("commandId", commandId);
+                data.put("output", "o".repeat(20_000)); // over the event limit: read off the event loop, as a real screenshot is
                 data.set("observation", EventJson.mapper().valueToTree(SamplePayloads.commandCompletedOnTheSocket().observation()));
             }));
 

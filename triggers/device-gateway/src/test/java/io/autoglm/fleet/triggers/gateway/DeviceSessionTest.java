@@ -114,4 +114,23 @@ class DeviceSessionTest {
         assertThat(VertxDeviceSocket.truncate("é".repeat(100)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(123);
         assertThat(VertxDeviceSocket.truncate("outbound queue full")).isEqualTo("outbound queue full");
     }
+
+    @Test
+    void aLargeFrameIsReadOffTheEventLoopAndTheFramesAfterItWaitForIt() {
+        List<Runnable> worker = new ArrayList<>();
+        List<String> read = new ArrayList<>();
+
+        session.read(() -> read.add("small-1"), false, worker::add);
+        session.read(() -> read.add("large"), true, worker::add);
+        session.read(() -> read.add("small-2"), false, worker::add);
+
+        assertThat(read).as("the first small frame is read at once, the others wait for the worker").containsExactly("small-1");
+        worker.remove(0).run();
+        assertThat(read).containsExactly("small-1", "large");
+        worker.remove(0).run();
+        assertThat(read).containsExactly("small-1", "large", "small-2");
+        session.read(() -> read.add("small-3"), false, worker::add);
+        assertThat(read).as("once nothing waits, read at once again").endsWith("small-3");
+        assertThat(worker).isEmpty();
+    }
 }
