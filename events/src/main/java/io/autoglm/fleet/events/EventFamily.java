@@ -14,6 +14,14 @@ public enum EventFamily {
     COMMAND("command"),
     /** What devices consume: dispatched commands and inference placed on them, keyed by device id. */
     DEVICE_COMMAND("device-commands"),
+    /** What devices and the service say about commands (accepted, completed, failed, declined, ...), and cancel requests. */
+    COMMAND_STATUS("command-status"),
+    /** Command deadlines (delivery TTL, execution timeout): Pulsar delayed messages read only by the commands function. */
+    COMMAND_DEADLINE("command-deadline"),
+    /** Devices connecting to and leaving gateway replicas. */
+    PRESENCE("presence"),
+    /** Frames only between a gateway and a device's socket (credentials, errors, draining); never written to a topic. */
+    DEVICE_SESSION("device-session"),
     INFERENCE("inference"),
     MODEL("model");
 

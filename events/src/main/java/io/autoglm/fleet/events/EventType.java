@@ -1,13 +1,24 @@
 package io.autoglm.fleet.events;
 
+import io.autoglm.fleet.events.command.CommandAccepted;
+import io.autoglm.fleet.events.command.CommandBatchCompleted;
 import io.autoglm.fleet.events.command.CommandBatchDispatched;
 import io.autoglm.fleet.events.command.CommandBatchRequested;
+import io.autoglm.fleet.events.command.CommandCancelRequested;
+import io.autoglm.fleet.events.command.CommandCompleted;
+import io.autoglm.fleet.events.command.CommandDeadline;
+import io.autoglm.fleet.events.command.CommandDeclined;
+import io.autoglm.fleet.events.command.CommandDelivered;
 import io.autoglm.fleet.events.command.CommandDispatched;
+import io.autoglm.fleet.events.command.CommandEnded;
+import io.autoglm.fleet.events.command.CommandFailed;
+import io.autoglm.fleet.events.command.CommandProgress;
 import io.autoglm.fleet.events.command.CommandRequested;
 import io.autoglm.fleet.events.device.DeviceDeclaration;
 import io.autoglm.fleet.events.device.DeviceDeregistered;
 import io.autoglm.fleet.events.device.DeviceDeregistrationRequested;
 import io.autoglm.fleet.events.device.DeviceHeartbeat;
+import io.autoglm.fleet.events.device.DevicePresence;
 import io.autoglm.fleet.events.device.DeviceRegistered;
 import io.autoglm.fleet.events.device.DeviceStatusChanged;
 import io.autoglm.fleet.events.device.LivenessDeadline;
@@ -17,6 +28,9 @@ import io.autoglm.fleet.events.inference.InferenceFailed;
 import io.autoglm.fleet.events.inference.InferenceRequested;
 import io.autoglm.fleet.events.model.ModelVersionPromoted;
 import io.autoglm.fleet.events.model.ModelVersionPublished;
+import io.autoglm.fleet.events.session.DeviceCredential;
+import io.autoglm.fleet.events.session.GatewayDraining;
+import io.autoglm.fleet.events.session.GatewayError;
 
 import java.net.URI;
 import java.util.Arrays;
@@ -46,6 +60,25 @@ public enum EventType {
     COMMAND_BATCH_REQUESTED("command.batch.requested", CommandBatchRequested.class, EventFamily.COMMAND),
     COMMAND_BATCH_DISPATCHED("command.batch.dispatched", CommandBatchDispatched.class, EventFamily.COMMAND),
     COMMAND_BATCH_REJECTED("command.batch.rejected", Rejection.class, EventFamily.COMMAND),
+    COMMAND_BATCH_COMPLETED("command.batch.completed", CommandBatchCompleted.class, EventFamily.COMMAND_STATUS),
+    COMMAND_DELIVERED("command.delivered", CommandDelivered.class, EventFamily.COMMAND_STATUS),
+    COMMAND_ACCEPTED("command.accepted", CommandAccepted.class, EventFamily.COMMAND_STATUS),
+    COMMAND_PROGRESS("command.progress", CommandProgress.class, EventFamily.COMMAND_STATUS),
+    COMMAND_COMPLETED("command.completed", CommandCompleted.class, EventFamily.COMMAND_STATUS),
+    COMMAND_FAILED("command.failed", CommandFailed.class, EventFamily.COMMAND_STATUS),
+    COMMAND_DECLINED("command.declined", CommandDeclined.class, EventFamily.COMMAND_STATUS),
+    COMMAND_CANCEL_REQUESTED("command.cancel.requested", CommandCancelRequested.class, EventFamily.COMMAND_STATUS),
+    COMMAND_CANCEL_REJECTED("command.cancel.rejected", Rejection.class, EventFamily.COMMAND_STATUS),
+    COMMAND_TIMED_OUT("command.timed.out", CommandEnded.class, EventFamily.COMMAND_STATUS),
+    COMMAND_EXPIRED("command.expired", CommandEnded.class, EventFamily.COMMAND_STATUS),
+    /** Told to the device (its command topic), so it drops the command; the state table has it too. */
+    COMMAND_CANCELED("command.canceled", CommandEnded.class, EventFamily.DEVICE_COMMAND),
+    COMMAND_DEADLINE("command.deadline", CommandDeadline.class, EventFamily.COMMAND_DEADLINE),
+    DEVICE_CONNECTED("device.connected", DevicePresence.class, EventFamily.PRESENCE),
+    DEVICE_DISCONNECTED("device.disconnected", DevicePresence.class, EventFamily.PRESENCE),
+    DEVICE_CREDENTIAL_ISSUED("device.credential.issued", DeviceCredential.class, EventFamily.DEVICE_SESSION),
+    GATEWAY_ERROR("gateway.error", GatewayError.class, EventFamily.DEVICE_SESSION),
+    GATEWAY_DRAINING("gateway.draining", GatewayDraining.class, EventFamily.DEVICE_SESSION),
     INFERENCE_REQUESTED("inference.requested", InferenceRequested.class, EventFamily.INFERENCE),
     INFERENCE_DISPATCHED("inference.dispatched", InferenceDispatched.class, EventFamily.INFERENCE),
     INFERENCE_COMPLETED("inference.completed", InferenceCompleted.class, EventFamily.INFERENCE),

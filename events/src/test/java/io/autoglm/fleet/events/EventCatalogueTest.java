@@ -67,6 +67,34 @@ class EventCatalogueTest {
     }
 
     @Test
+    void anObservationCarriesEitherTheImageOnTheSocketOrItsClaimCheckNeverBoth() {
+        var validator = EventValidator.standard();
+        var onTheSocket = SamplePayloads.commandCompletedOnTheSocket();
+        assertThat(validator.validateData(EventType.COMMAND_COMPLETED, EventJson.tree(EventJson.write(onTheSocket)))).isEmpty();
+        assertThat(onTheSocket.observation().inline()).isTrue();
+
+        var stored = onTheSocket.observation().withScreenshot(SamplePayloads.screenshot());
+        assertThat(stored.inline()).isFalse();
+        assertThat(stored.width()).isEqualTo(1080);
+
+        var both = new io.autoglm.fleet.events.command.Observation(SamplePayloads.screenshot(), onTheSocket.observation().png(), 1, 1,
+                null, false);
+        var completed = new io.autoglm.fleet.events.command.CommandCompleted("cmd-1", SamplePayloads.DEVICE_ID, null, both, null);
+        assertThat(validator.validateData(EventType.COMMAND_COMPLETED, EventJson.tree(EventJson.write(completed)))).isNotEmpty();
+
+        var secure = new io.autoglm.fleet.events.command.CommandCompleted("cmd-1", SamplePayloads.DEVICE_ID, null,
+                io.autoglm.fleet.events.command.Observation.sensitive("com.bank.app"), null);
+        assertThat(validator.validateData(EventType.COMMAND_COMPLETED, EventJson.tree(EventJson.write(secure)))).isEmpty();
+    }
+
+    @Test
+    void onlyTheServiceEndsACommandAndTerminalStatesAreFinal() {
+        assertThat(java.util.EnumSet.allOf(io.autoglm.fleet.events.command.CommandState.class).stream()
+                .filter(io.autoglm.fleet.events.command.CommandState::terminal).map(Enum::name))
+                .containsExactly("SUCCEEDED", "FAILED", "REJECTED", "TIMED_OUT", "EXPIRED", "CANCELED");
+    }
+
+    @Test
     void eventsCarryTheCatalogueAttributes() {
         var event = Events.newEvent(EventType.DEVICE_HEARTBEAT, java.net.URI.create("/devices/x"), "acme", "dev-1",
                 SamplePayloads.heartbeat()).build();

@@ -21,7 +21,9 @@ public enum AgentAction {
     TAKE_OVER("Take_over"),
     BACK("Back"),
     HOME("Home"),
-    WAIT("Wait");
+    WAIT("Wait"),
+    /** Not a model action: take a screenshot and read the app in front, no input (the observation step of an agent task). */
+    OBSERVE("Observe");
 
     private final String wireName;
 
