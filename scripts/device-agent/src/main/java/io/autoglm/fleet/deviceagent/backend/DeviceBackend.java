@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * One phone the agent drives: what it is, what it can do, and doing it. The protocol code talks only to
  * this interface; {@link AdbBackend} (Android) and {@link HdcBackend} (HarmonyOS) reach a real device
- * through its debug bridge. Calls are made from one thread at a time.
+ * through its debug bridge. One action runs at a time; {@link #vitals} may be read while one runs.
  */
 public interface DeviceBackend {
 
@@ -28,7 +28,8 @@ public interface DeviceBackend {
     Set<AgentAction> supportedActions();
 
     /**
-     * Executes one Open-AutoGLM action, waiting after it as Open-AutoGLM does so the screen settles.
+     * Executes one Open-AutoGLM action, waiting after it as Open-AutoGLM does so the screen settles;
+     * {@code Observe} takes a screenshot and reads the foreground app ({@link ActionOutcome#screen()}).
      *
      * @throws InvalidActionException     the arguments do not make the action (missing element, point off screen)
      * @throws UnknownAppException        {@code Launch} of an app the backend cannot map to a package

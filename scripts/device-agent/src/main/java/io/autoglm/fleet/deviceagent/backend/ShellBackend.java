@@ -130,6 +130,10 @@ abstract class ShellBackend implements DeviceBackend {
             case INTERACT -> {
                 return ActionOutcome.done("User interaction required");
             }
+            case OBSERVE -> {
+                Screen screen = observe();
+                return new ActionOutcome(screen.screenshot() instanceof Screenshot.Secure ? "observed a secure screen" : "observed", screen);
+            }
             default -> throw new UnsupportedActionException(action.type(), "a person must act on the device");
         }
     }

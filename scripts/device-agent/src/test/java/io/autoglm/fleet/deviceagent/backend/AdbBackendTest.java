@@ -149,7 +149,7 @@ class AdbBackendTest {
 
     @Test
     void takeOverIsNotSupported() {
-        assertThat(backend.supportedActions()).doesNotContain(AgentAction.TAKE_OVER).contains(AgentAction.TAP, AgentAction.TYPE);
+        assertThat(backend.supportedActions()).doesNotContain(AgentAction.TAKE_OVER).contains(AgentAction.TAP, AgentAction.TYPE, AgentAction.OBSERVE);
         assertThatThrownBy(() -> run(AgentAction.TAKE_OVER, Map.of("message", "log in")))
                 .isInstanceOf(UnsupportedActionException.class).hasMessageContaining("Take_over");
     }
@@ -218,6 +218,25 @@ class AdbBackendTest {
 
         assertThatThrownBy(() -> backend.screenshot()).isInstanceOf(CommandFailedException.class)
                 .hasMessageContaining("exec-out screencap -p' failed (exit 255): error: closed");
+    }
+
+    @Test
+    void observeIsTheScreenshotAndTheForegroundApp() throws Exception {
+        byte[] png = FakeBridge.encode(FakeBridge.image(108, 240), "png");
+        adb.answer("exec-out screencap -p", png).answer("shell dumpsys window", "  mCurrentFocus=Window{1 u0 com.android.settings/.Settings}\n");
+
+        ActionOutcome outcome = run(AgentAction.OBSERVE, Map.of());
+
+        assertThat(adb.commandLines()).containsExactly("exec-out screencap -p", "shell dumpsys window");
+        assertThat(outcome.output()).isEqualTo("observed");
+        assertThat(outcome.screen().currentApp()).isEqualTo("AndroidSystemSettings");
+        assertThat(outcome.screen().screenshot()).isInstanceOfSatisfying(Screenshot.Captured.class,
+                captured -> assertThat(captured.png()).isEqualTo(png));
+
+        adb.fail("exec-out screencap -p", 1, "Status: -1\n");
+        ActionOutcome secure = run(AgentAction.OBSERVE, Map.of());
+        assertThat(secure.output()).isEqualTo("observed a secure screen");
+        assertThat(secure.screen().screenshot()).isInstanceOf(Screenshot.Secure.class);
     }
 
     @Test
