@@ -118,7 +118,7 @@ public final class DeviceAgent implements AutoCloseable {
         this.uniform = Objects.requireNonNull(uniform, "uniform");
         this.backoff = new ReconnectBackoff(settings.backoffBase(), settings.backoffCap(), uniform);
         this.credential = state.credential().orElse(null);
-        this.tenant = tenantOf(settings, credential);
+        this.tenant = tenantOf(settings, credential, state);
         this.heartbeatSeq = state.heartbeatSeq();
         this.taken = new CommandsTaken(settings.rememberedCommands(), state);
         this.loop = Executors.newSingleThreadScheduledExecutor(daemon("device-agent-loop"));
@@ -127,14 +127,17 @@ public final class DeviceAgent implements AutoCloseable {
                 (job, result) -> onLoop(() -> finished(job, result)));
     }
 
-    private static String tenantOf(AgentSettings settings, StoredCredential credential) {
+    private static String tenantOf(AgentSettings settings, StoredCredential credential, StateDirectory state) {
         if (settings.tenant() != null) {
             return settings.tenant();
         }
         if (credential != null) {
             return credential.tenant();
         }
-        String claimed = settings.enrolmentToken() == null ? null : Declarations.tenantClaim(settings.enrolmentToken());
+        if (settings.enrolmentToken() == null) {
+            throw new IllegalArgumentException("no enrolment token to register with, and no device credential in " + state.path());
+        }
+        String claimed = Declarations.tenantClaim(settings.enrolmentToken());
         if (claimed == null) {
             throw new IllegalArgumentException("which tenant? the enrolment token has no 'tenant' claim; pass the tenant explicitly");
         }
@@ -227,7 +230,7 @@ public final class DeviceAgent implements AutoCloseable {
             }
         }
         Duration wait = backoff.next();
-        LOG.log(System.Logger.Level.INFO, "cannot reach {0} ({1}); next attempt in {2} ms", settings.gateway(), cause.getMessage(), wait.toMillis());
+        LOG.log(System.Logger.Level.INFO, "cannot reach {0} ({1}); next attempt in {2} ms", settings.gateway(), describe(cause), wait.toMillis());
         connect(wait);
     }
 
@@ -272,7 +275,7 @@ public final class DeviceAgent implements AutoCloseable {
         if (deferred(number, () -> broken(number, cause))) {
             return;
         }
-        LOG.log(System.Logger.Level.INFO, "the socket broke: {0}", String.valueOf(cause));
+        LOG.log(System.Logger.Level.INFO, "the socket broke: {0}", describe(cause));
         lost(backoff.next());
     }
 
@@ -590,6 +593,10 @@ public final class DeviceAgent implements AutoCloseable {
         } catch (RejectedExecutionException closed) {
             // the agent is closed
         }
+    }
+
+    private static String describe(Throwable cause) {
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 
     private static Throwable unwrap(Throwable failure) {
