@@ -18,6 +18,7 @@ import io.autoglm.fleet.events.command.CommandFailed;
 import io.autoglm.fleet.events.command.CommandTimings;
 import io.autoglm.fleet.events.command.DeclineReason;
 import io.autoglm.fleet.events.command.Observation;
+import io.autoglm.fleet.events.device.AgentAction;
 import io.autoglm.fleet.events.device.DeviceDeclaration;
 import io.autoglm.fleet.events.device.DeviceHeartbeat;
 import io.autoglm.fleet.events.device.DeviceLoad;
@@ -34,16 +35,21 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongUnaryOperator;
 
 /**
@@ -104,6 +110,7 @@ public final class DeviceAgent implements AutoCloseable {
     private ScheduledFuture<?> registrationDeadline;
     private long heartbeatSeq;
     private volatile Double rttMs;
+    private final AtomicBoolean readingVitals = new AtomicBoolean();
 
     /**
      * @param uniform draws a number in {@code [0, bound]}: the jitter of reconnects and of draining
@@ -318,7 +325,7 @@ public final class DeviceAgent implements AutoCloseable {
         return switch (backend.platform()) {
             case ANDROID -> "adb";
             case HARMONYOS -> "hdc";
-            default -> backend.platform().name().toLowerCase(java.util.Locale.ROOT);
+            default -> backend.platform().name().toLowerCase(Locale.ROOT);
         };
     }
 
@@ -352,20 +359,20 @@ public final class DeviceAgent implements AutoCloseable {
 
     private void heartbeat() {
         GatewayConnection current = connection;
-        if (!ready || current == null) {
-            return;
+        if (!ready || current == null || !readingVitals.compareAndSet(false, true)) {
+            return; // a slow phone: the previous heartbeat's reading is still under way
         }
         vitalsReader.execute(() -> {
-            DeviceVitals vitals;
             try {
-                vitals = backend.vitals();
+                DeviceVitals vitals = backend.vitals();
+                onLoop(() -> sendHeartbeat(current, vitals));
             } catch (BackendException e) {
                 LOG.log(System.Logger.Level.WARNING, "no heartbeat: the device cannot be read ({0})", e.getMessage());
-                return;
             } catch (InterruptedException e) {
-                return;
+                Thread.currentThread().interrupt();
+            } finally {
+                readingVitals.set(false);
             }
-            onLoop(() -> sendHeartbeat(current, vitals));
         });
     }
 
@@ -412,7 +419,7 @@ public final class DeviceAgent implements AutoCloseable {
         if (!backend.supportedActions().contains(command.action().type())) {
             decline(command, DeclineReason.UNSUPPORTED_ACTION, command.action().type().wireName() + " is not supported on this "
                     + backend.platform() + " device (it declares " + backend.supportedActions().stream().sorted()
-                    .map(action -> action.wireName()).toList() + ")", received);
+                    .map(AgentAction::wireName).toList() + ")", received);
             taken.add(id);
             return;
         }
@@ -601,14 +608,14 @@ public final class DeviceAgent implements AutoCloseable {
 
     private static Throwable unwrap(Throwable failure) {
         Throwable cause = failure;
-        while ((cause instanceof java.util.concurrent.CompletionException || cause instanceof java.util.concurrent.ExecutionException)
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
                 && cause.getCause() != null) {
             cause = cause.getCause();
         }
         return cause;
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         return runnable -> {
             Thread thread = new Thread(runnable, name);
             thread.setDaemon(true);

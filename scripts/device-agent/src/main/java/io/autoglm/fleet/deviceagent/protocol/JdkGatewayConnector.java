@@ -5,11 +5,13 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -74,7 +76,7 @@ public final class JdkGatewayConnector implements GatewayConnector {
             CompletableFuture<Duration> pong = new CompletableFuture<>();
             long sent = System.nanoTime();
             adapter.pong.set(pong);
-            socket.sendPing(ByteBuffer.wrap(Long.toString(sent).getBytes()))
+            socket.sendPing(ByteBuffer.wrap(Long.toString(sent).getBytes(StandardCharsets.US_ASCII)))
                     .whenComplete((s, e) -> {
                         if (e != null) {
                             pong.completeExceptionally(e);
@@ -86,7 +88,7 @@ public final class JdkGatewayConnector implements GatewayConnector {
         @Override
         public void close(int code, String reason) {
             adapter.closing = true;
-            socket.sendClose(code, reason).orTimeout(2, java.util.concurrent.TimeUnit.SECONDS)
+            socket.sendClose(code, reason).orTimeout(2, TimeUnit.SECONDS)
                     .whenComplete((s, e) -> socket.abort());
         }
     }

@@ -22,9 +22,9 @@ import java.util.Map;
  * A fake {@code adb} / {@code hdc} on disk (the {@code fake-bridge.sh} resource, made executable) with its
  * canned answers and the log of every invocation, for driving the real {@link CommandRunner} in tests.
  */
-final class FakeBridge {
+public final class FakeBridge {
 
-    static final String SERIAL = "SER123";
+    public static final String SERIAL = "SER123";
 
     private final Path dir;
     private final Path executable;
@@ -36,7 +36,7 @@ final class FakeBridge {
     }
 
     /** Installs the fake as {@code <dir>/bin/<tool>}. */
-    static FakeBridge install(Path dir, String tool) {
+    public static FakeBridge install(Path dir, String tool) {
         try {
             Path bin = Files.createDirectories(dir.resolve("bin"));
             Files.createDirectories(dir.resolve("answers"));
@@ -53,22 +53,22 @@ final class FakeBridge {
         }
     }
 
-    Path executable() {
+    public Path executable() {
         return executable;
     }
 
-    Path bin() {
+    public Path bin() {
         return executable.getParent();
     }
 
     /** The runner with {@code FAKE_BRIDGE_DIR} set, the fake's folder first on the {@code PATH}. */
-    CommandRunner runner() {
+    public CommandRunner runner() {
         return new CommandRunner(Map.of("FAKE_BRIDGE_DIR", dir.toString(),
                 "PATH", bin() + ":" + System.getenv("PATH")), null);
     }
 
     /** Options that run the fake by its full path, without pauses (every pause is recorded in {@link #sleeps}). */
-    BridgeOptions options() {
+    public BridgeOptions options() {
         return new BridgeOptions(executable.toString(), SERIAL, runner(), Duration.ofSeconds(10), ActionPacing.NONE,
                 duration -> {
                     if (!duration.isZero()) {
@@ -77,28 +77,28 @@ final class FakeBridge {
                 });
     }
 
-    FakeBridge answer(String arguments, String stdout) {
+    public FakeBridge answer(String arguments, String stdout) {
         return answer(arguments, stdout.getBytes(StandardCharsets.UTF_8));
     }
 
-    FakeBridge answer(String arguments, byte[] stdout) {
+    public FakeBridge answer(String arguments, byte[] stdout) {
         write(arguments, ".out", stdout);
         return this;
     }
 
-    FakeBridge fail(String arguments, int exitCode, String stderr) {
+    public FakeBridge fail(String arguments, int exitCode, String stderr) {
         write(arguments, ".exit", Integer.toString(exitCode).getBytes(StandardCharsets.UTF_8));
         write(arguments, ".err", stderr.getBytes(StandardCharsets.UTF_8));
         return this;
     }
 
-    FakeBridge stall(String arguments, int seconds) {
+    public FakeBridge stall(String arguments, int seconds) {
         write(arguments, ".sleep", Integer.toString(seconds).getBytes(StandardCharsets.UTF_8));
         return this;
     }
 
     /** A file the fake's {@code file recv} / {@code pull} hands out for a remote path with this name. */
-    FakeBridge deviceFile(String name, byte[] content) {
+    public FakeBridge deviceFile(String name, byte[] content) {
         try {
             Files.write(dir.resolve("device").resolve(name), content);
         } catch (IOException e) {
@@ -108,7 +108,7 @@ final class FakeBridge {
     }
 
     /** Every invocation so far, each its full argument list (the tool first). */
-    List<List<String>> invocations() {
+    public List<List<String>> invocations() {
         try {
             String log = Files.readString(dir.resolve("invocations.log"), StandardCharsets.UTF_8);
             List<List<String>> invocations = new ArrayList<>();
@@ -127,7 +127,7 @@ final class FakeBridge {
     }
 
     /** The invocations after the {@code <tool> <flag> <serial>} prefix, as the command line reads. */
-    List<String> commandLines() {
+    public List<String> commandLines() {
         return invocations().stream().map(args -> String.join(" ", args.subList(3, args.size()))).toList();
     }
 
@@ -150,7 +150,7 @@ final class FakeBridge {
     }
 
     /** A small real image: a gradient with a bar, so it is neither black nor uniform. */
-    static BufferedImage image(int width, int height) {
+    public static BufferedImage image(int width, int height) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         for (int y = 0; y < height; y++) {
@@ -163,7 +163,7 @@ final class FakeBridge {
         return image;
     }
 
-    static byte[] encode(BufferedImage image, String format) {
+    public static byte[] encode(BufferedImage image, String format) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             if (!ImageIO.write(image, format, out)) {
@@ -175,7 +175,7 @@ final class FakeBridge {
         return out.toByteArray();
     }
 
-    static byte[] black(int width, int height, String format) {
+    public static byte[] black(int width, int height, String format) {
         return encode(new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB), format);
     }
 }

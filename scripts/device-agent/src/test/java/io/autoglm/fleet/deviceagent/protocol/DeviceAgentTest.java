@@ -251,6 +251,7 @@ class DeviceAgentTest {
         again.push(EventType.COMMAND_DISPATCHED, back);
         again.push(EventType.COMMAND_DISPATCHED, command("cmd-next", AgentAction.HOME, Map.of()));
         assertThat(again.next(EventType.COMMAND_ACCEPTED, CommandAccepted.class).commandId()).isEqualTo("cmd-next");
+        assertThat(again.next(EventType.COMMAND_COMPLETED, CommandCompleted.class).commandId()).isEqualTo("cmd-next");
         assertThat(phone.executed).extracting(CommandAction::type).containsExactly(AgentAction.BACK, AgentAction.HOME);
     }
 
