@@ -1,6 +1,8 @@
 package io.autoglm.fleet.deviceagent.backend;
 
 import javax.imageio.ImageIO;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -47,6 +49,22 @@ final class Images {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /** The screenshot at half its width and height, re-encoded. */
+    static Screenshot.Captured halved(Screenshot.Captured shot) {
+        BufferedImage source = decode(shot.png());
+        if (source == null) {
+            throw new IllegalArgumentException("not a readable PNG");
+        }
+        int width = Math.max(1, source.getWidth() / 2);
+        int height = Math.max(1, source.getHeight() / 2);
+        BufferedImage smaller = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = smaller.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(source, 0, 0, width, height, null);
+        g.dispose();
+        return new Screenshot.Captured(png(smaller), width, height);
     }
 
     /**

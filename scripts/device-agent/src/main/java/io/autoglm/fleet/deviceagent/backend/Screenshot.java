@@ -13,6 +13,18 @@ public sealed interface Screenshot {
         public Captured {
             Objects.requireNonNull(png, "png");
         }
+
+        /**
+         * This screenshot, halved in size until its PNG takes at most {@code maxBytes} (a socket frame has a
+         * limit; the agent's points are relative, so a smaller image names the same places).
+         */
+        public Captured fitWithin(int maxBytes) {
+            Captured fitted = this;
+            while (fitted.png.length > maxBytes && fitted.width > 1 && fitted.height > 1) {
+                fitted = Images.halved(fitted);
+            }
+            return fitted;
+        }
     }
 
     /** The device would not show its screen; {@code why} says how that showed. */

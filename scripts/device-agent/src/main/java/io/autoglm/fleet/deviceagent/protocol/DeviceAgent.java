@@ -73,6 +73,8 @@ public final class DeviceAgent implements AutoCloseable {
     /** Command answers kept for a repeated delivery, and frames kept while the socket is down. */
     private static final int KEPT_ANSWERS = 64;
     private static final int WAITING_FRAMES = 64;
+    /** The largest screenshot sent inline: its base64 (4/3 of it) stays well inside the gateway's 8 MiB frame. */
+    static final int MAX_SCREENSHOT_BYTES = 5 * 1024 * 1024;
 
     private final AgentSettings settings;
     private final DeviceBackend backend;
@@ -467,7 +469,8 @@ public final class DeviceAgent implements AutoCloseable {
         if (screen == null) {
             return null;
         }
-        if (screen.screenshot() instanceof Screenshot.Captured captured) {
+        if (screen.screenshot() instanceof Screenshot.Captured shot) {
+            Screenshot.Captured captured = shot.fitWithin(MAX_SCREENSHOT_BYTES);
             return new Observation(null, Base64.getEncoder().encodeToString(captured.png()), captured.width(), captured.height(),
                     screen.currentApp(), false);
         }
