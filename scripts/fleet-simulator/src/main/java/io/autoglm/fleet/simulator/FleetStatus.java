@@ -49,6 +49,7 @@ final class FleetStatus {
     private final Map<String, LongAdder> gatewayErrors = new ConcurrentHashMap<>();
     private final LongAdder duplicateDeliveries = new LongAdder();
     private final LongAdder canceledOnDevices = new LongAdder();
+    private final LongAdder commandsRun = new LongAdder();
 
     /** A request of {@code events} went to the sink; one of the answers below follows (until then it is in flight). */
     void sent(int events) {
@@ -181,6 +182,11 @@ final class FleetStatus {
         duplicateDeliveries.increment();
     }
 
+    /** A device took a command that came down its socket and runs it. */
+    void commandRun() {
+        commandsRun.increment();
+    }
+
     void commandCanceledOnDevice(String commandId) {
         canceledOnDevices.increment();
     }
@@ -222,7 +228,7 @@ final class FleetStatus {
         Map<String, Long> errors = new TreeMap<>();
         gatewayErrors.forEach((code, count) -> errors.put(code, count.sum()));
         GatewayCounts gateway = new GatewayCounts(gatewaySockets.sum(), perGateway, gatewayFramesWritten.sum(), gatewayFramesLost.sum(), errors,
-                duplicateDeliveries.sum(), canceledOnDevices.sum());
+                duplicateDeliveries.sum(), canceledOnDevices.sum(), commandsRun.sum());
         return new Snapshot(System.nanoTime(), statuses, registered, registrationsRejected.sum(), lastRegistrationRejection, sink, busEvents.sum(),
                 decided, rejected, lastRejection, Percentiles.of(latencies), inferenceSentAt.size(), failures, deadLetters.sum(), reasons,
                 gateway, commands.counts(System.currentTimeMillis()));
@@ -245,10 +251,11 @@ final class FleetStatus {
      *
      * @param sockets    devices with a socket open now (as the simulator sees them)
      * @param perReplica devices per gateway replica, as the presence table says
-     * @param duplicates commands delivered again to a device that had run them (dropped there)
+     * @param duplicates  commands delivered again to a device that had run them (dropped there)
+     * @param commandsRun commands devices took from their sockets and ran
      */
     record GatewayCounts(long sockets, Map<String, Long> perReplica, long framesWritten, long framesLost, Map<String, Long> errors,
-            long duplicates, long canceledOnDevices) {
+            long duplicates, long canceledOnDevices, long commandsRun) {
     }
 
     /**

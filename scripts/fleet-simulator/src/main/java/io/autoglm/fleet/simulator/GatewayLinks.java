@@ -31,12 +31,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -45,8 +44,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The simulated devices' sockets to the device gateway, kept as a device agent keeps its own: one WebSocket
  * per device speaking the CloudEvents WebSocket binding (structured mode, subprotocol {@value #SUBPROTOCOL}),
- * the tenant's enrolment token until the device is registered and the credential the gateway then issues
- * after; when a socket closes, or the gateway says it is draining, the device reconnects to the next replica
+ * the tenant's enrolment token until the device is registered, then (on a new socket) the credential the gateway
+ * issued; when a socket closes, or the gateway says it is draining, the device reconnects to the next replica
  * after a backoff with full jitter. Commands that come down are carried out by {@link CommandExecution} and
  * answered on the same socket (accepted, then completed, failed or declined); a command id already seen is
  * dropped (delivery is at-least-once). Every socket lives on one Vert.x event loop: thousands of devices
@@ -92,7 +91,7 @@ final class GatewayLinks implements AutoCloseable {
     /** Sends what a device says; a device whose socket is down connects first and its event goes once it is up. */
     void send(SimulatedDevice device, CloudEvent event) {
         Link link = links.computeIfAbsent(device, Link::new);
-        link.send(json.serialize(event));
+        link.send(json.serialize(event), event.getType().equals(EventType.DEVICE_REGISTRATION_REQUESTED.type()));
     }
 
     /** How many devices have a socket open now. */
@@ -107,15 +106,22 @@ final class GatewayLinks implements AutoCloseable {
         vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
     }
 
+    /** A frame waiting for its socket; {@code enrolment}: a registration, which an enrolment connection carries. */
+    private record Frame(byte[] bytes, boolean enrolment) {
+    }
+
     /** One device's socket and what it remembers across reconnects. */
     private final class Link {
         private final SimulatedDevice device;
         /** What the device says while its socket is not open yet: only the newest few (a real agent drops stale heartbeats too). */
-        private final ArrayDeque<byte[]> waiting = new ArrayDeque<>();
-        private final Set<String> seen = new LinkedHashSet<>();
+        private final ArrayDeque<Frame> waiting = new ArrayDeque<>();
+        /** Commands this device has had, oldest first, with its final answer once it has one. */
+        private final Map<String, CloudEvent> seen = new LinkedHashMap<>();
         private WebSocket socket;
         private boolean connecting;
         private String credential;
+        /** The socket is open with the tenant's enrolment token: only the registration goes on it, the rest waits for the credential. */
+        private boolean enrolling;
         private int gateway;
         private int failures;
         private int running;
@@ -125,8 +131,9 @@ final class GatewayLinks implements AutoCloseable {
             this.gateway = Math.floorMod(device.serial().hashCode(), gateways.size());
         }
 
-        synchronized void send(byte[] frame) {
-            if (socket != null) {
+        /** @param enrolment whether the frame is a registration (the one thing an enrolment connection may carry) */
+        synchronized void send(byte[] frame, boolean enrolment) {
+            if (socket != null && (enrolment || credential != null || !enrolling)) {
                 write(socket, frame);
                 return;
             }
@@ -134,8 +141,8 @@ final class GatewayLinks implements AutoCloseable {
                 waiting.removeFirst();
                 status.gatewayFrame(false);
             }
-            waiting.addLast(frame);
-            if (!connecting) {
+            waiting.addLast(new Frame(frame, enrolment));
+            if (socket == null && !connecting) {
                 connect(0);
             }
         }
@@ -178,8 +185,13 @@ final class GatewayLinks implements AutoCloseable {
             opened.textMessageHandler(this::received);
             opened.closeHandler(v -> closed(opened));
             opened.exceptionHandler(e -> { });
-            while (!waiting.isEmpty()) {
-                write(opened, waiting.removeFirst());
+            enrolling = credential == null;
+            for (var frames = waiting.iterator(); frames.hasNext(); ) {
+                Frame frame = frames.next();
+                if (frame.enrolment() || !enrolling) {
+                    write(opened, frame.bytes());
+                    frames.remove();
+                }
             }
         }
 
@@ -222,8 +234,14 @@ final class GatewayLinks implements AutoCloseable {
                 }
                 case DEVICE_REGISTRATION_REJECTED -> status.registrationRejected(String.valueOf(Events.payload(event, Rejection.class).problems()));
                 case DEVICE_CREDENTIAL_ISSUED -> {
+                    WebSocket enrolled;
                     synchronized (this) {
                         credential = Events.payload(event, DeviceCredential.class).token();
+                        enrolled = socket;
+                    }
+                    // an enrolment connection only registers: the device comes back as itself
+                    if (enrolled != null) {
+                        enrolled.close((short) 1000, "reconnecting with the device credential");
                     }
                 }
                 case COMMAND_DISPATCHED -> execute(Events.payload(event, CommandDispatched.class));
@@ -246,12 +264,18 @@ final class GatewayLinks implements AutoCloseable {
         private void execute(CommandDispatched command) {
             boolean busy;
             synchronized (this) {
-                if (!seen.add(command.commandId())) {
+                if (seen.containsKey(command.commandId())) {
+                    // delivered again (at-least-once): not run twice; its answer, if it has one, said again in case the first was lost
                     status.duplicateDelivery();
+                    CloudEvent answered = seen.get(command.commandId());
+                    if (answered != null) {
+                        send(json.serialize(answered), false);
+                    }
                     return;
                 }
+                seen.put(command.commandId(), null);
                 if (seen.size() > REMEMBERED_COMMANDS) {
-                    seen.remove(seen.iterator().next());
+                    seen.remove(seen.keySet().iterator().next());
                 }
                 busy = running > 0;
             }
@@ -265,6 +289,7 @@ final class GatewayLinks implements AutoCloseable {
             synchronized (this) {
                 running++;
             }
+            status.commandRun();
             answer(EventType.COMMAND_ACCEPTED, new CommandAccepted(command.commandId(), command.deviceId(), received));
             vertx.setTimer(Math.max(1, outcome.delay().toMillis()), id -> {
                 synchronized (this) {
@@ -283,8 +308,25 @@ final class GatewayLinks implements AutoCloseable {
 
         /** The device's answer about a command addressed to it (its id is the command's: the fleet may not have heard of it yet). */
         private void answer(EventType type, Object payload) {
-            send(json.serialize(Events.newEvent(type, URI.create("/devices/" + device.tenant() + "/" + device.serial()), device.tenant(),
-                    null, payload).build()));
+            CloudEvent event = Events.newEvent(type, URI.create("/devices/" + device.tenant() + "/" + device.serial()), device.tenant(),
+                    null, payload).build();
+            if (type != EventType.COMMAND_ACCEPTED) {
+                String commandId = commandId(payload);
+                synchronized (this) {
+                    seen.replace(commandId, event);
+                }
+            }
+            send(json.serialize(event), false);
+        }
+
+        private static String commandId(Object payload) {
+            if (payload instanceof CommandCompleted completed) {
+                return completed.commandId();
+            }
+            if (payload instanceof CommandFailed failed) {
+                return failed.commandId();
+            }
+            return ((CommandDeclined) payload).commandId();
         }
 
         synchronized void close() {

@@ -120,9 +120,9 @@ final class StatusBoard {
         }
         String replicas = gateway.perReplica().entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %,d", e.getKey(), e.getValue()))
                 .collect(Collectors.joining(", "));
-        return String.format(Locale.ROOT, "%,d sockets open (presence: %s), %,d frames written, %,d lost, errors %s, %,d duplicate deliveries dropped",
-                gateway.sockets(), replicas.isEmpty() ? "-" : replicas, gateway.framesWritten(), gateway.framesLost(),
-                gateway.errors().isEmpty() ? "none" : gateway.errors(), gateway.duplicates());
+        return String.format(Locale.ROOT, "%,d sockets open (presence: %s), %,d commands run on devices, %,d frames written, %,d lost, errors %s,"
+                        + " %,d duplicate deliveries dropped", gateway.sockets(), replicas.isEmpty() ? "-" : replicas, gateway.commandsRun(),
+                gateway.framesWritten(), gateway.framesLost(), gateway.errors().isEmpty() ? "none" : gateway.errors(), gateway.duplicates());
     }
 
     private static String decisions(Map<String, Long> decisions) {

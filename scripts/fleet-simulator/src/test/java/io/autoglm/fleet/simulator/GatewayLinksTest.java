@@ -97,6 +97,13 @@ class GatewayLinksTest {
         assertThat(answered).isEqualTo(new BusObserver.Registration("reg-1", "d-acme-1"));
         fleet.registered("reg-1", "d-acme-1", Instant.now());
 
+        // the enrolment connection only registers: the device comes back as itself
+        ServerWebSocket second = sockets.poll(20, TimeUnit.SECONDS);
+        assertThat(second).isNotNull();
+        assertThat(authorizations.poll(1, TimeUnit.SECONDS)).isEqualTo("Bearer device-token");
+        assertThat(authorizations.poll(1, TimeUnit.SECONDS)).isEqualTo("protocol " + GatewayLinks.SUBPROTOCOL);
+        first = second;
+
         CommandDispatched observe = new CommandDispatched("cmd-1", null, "d-acme-1", "acme", Placement.DEVICE,
                 new CommandAction(AgentAction.OBSERVE, Map.of()), RoutingStrategy.LOAD_BALANCE, "test", Instant.now(), null);
         first.writeTextMessage(text(EventType.COMMAND_DISPATCHED, observe));
@@ -111,8 +118,8 @@ class GatewayLinksTest {
         assertThat(status.snapshot().gateway().duplicates()).isEqualTo(1);
 
         first.close((short) 1001, "going away");
-        ServerWebSocket second = sockets.poll(20, TimeUnit.SECONDS);
-        assertThat(second).isNotNull();
+        ServerWebSocket third = sockets.poll(20, TimeUnit.SECONDS);
+        assertThat(third).isNotNull();
         assertThat(authorizations.poll(1, TimeUnit.SECONDS)).isEqualTo("Bearer device-token");
     }
 

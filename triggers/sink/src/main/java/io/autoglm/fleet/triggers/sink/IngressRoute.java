@@ -4,6 +4,8 @@ import io.autoglm.fleet.events.Failures;
 import io.autoglm.fleet.events.EventJson;
 import io.autoglm.fleet.events.validation.EventValidator;
 import io.autoglm.fleet.events.validation.HttpEvents;
+import io.autoglm.fleet.service.BearerTokens;
+import io.autoglm.fleet.service.TenantAccess;
 import io.autoglm.fleet.triggers.ingress.EventIngress;
 import io.autoglm.fleet.triggers.ingress.IngressUnavailableException;
 import io.autoglm.fleet.triggers.ingress.Submission;
@@ -11,7 +13,6 @@ import io.cloudevents.CloudEvent;
 import io.quarkus.vertx.web.Route;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.json.JsonString;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
@@ -76,7 +77,7 @@ public class IngressRoute {
             context.fail(new IllegalStateException("no verified token for " + context.normalizedPath()));
             return;
         }
-        TenantAccess.Decision access = TenantAccess.decide(settings.tenantClaim(), claim(token, settings.tenantClaim()), pathTenant);
+        TenantAccess.Decision access = TenantAccess.decide(settings.tenantClaim(), BearerTokens.claim(token, settings.tenantClaim()), pathTenant);
         if (!access.allowed()) {
             SinkProblem.forbidden(access.refusal()).answer(context);
             return;
@@ -108,13 +109,5 @@ public class IngressRoute {
                         context.fail(cause);
                     }
                 });
-    }
-
-    private static Optional<String> claim(JsonWebToken token, String name) {
-        Object value = token.getClaim(name);
-        if (value instanceof JsonString text) {
-            return Optional.of(text.getString());
-        }
-        return value instanceof String text ? Optional.of(text) : Optional.empty();
     }
 }

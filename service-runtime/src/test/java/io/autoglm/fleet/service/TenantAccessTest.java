@@ -1,4 +1,4 @@
-package io.autoglm.fleet.triggers.sink;
+package io.autoglm.fleet.service;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,13 +1,14 @@
-package io.autoglm.fleet.triggers.sink;
+package io.autoglm.fleet.service;
 
 import io.autoglm.fleet.events.Extensions;
 
 import java.util.Optional;
 
 /**
- * Whose topics a caller may write: the tenant its token names, and only that one. A request to
- * {@code /tenants/<t>} for another tenant is refused (403); a request to {@code /} goes to the
- * token's tenant. Whatever tenant the events themselves carry is overwritten with the token's.
+ * Whose topics a caller may write: the tenant its token names, and only that one. A request for
+ * another tenant (the sink's {@code /tenants/<t>}) is refused (403); one that names none goes to the
+ * token's tenant (the sink's {@code /}, the device gateway's enrolment). Whatever tenant the events
+ * themselves carry is overwritten with the token's.
  */
 public final class TenantAccess {
 
