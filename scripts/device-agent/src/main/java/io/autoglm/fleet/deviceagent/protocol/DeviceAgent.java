@@ -73,6 +73,8 @@ public final class DeviceAgent implements AutoCloseable {
     /** Command answers kept for a repeated delivery, and frames kept while the socket is down. */
     private static final int KEPT_ANSWERS = 64;
     private static final int WAITING_FRAMES = 64;
+    /** The gateway's close code for a socket that a newer connection of the same device replaced. */
+    static final int REPLACED = 4001;
     /** The largest screenshot sent inline: its base64 (4/3 of it) stays well inside the gateway's 8 MiB frame. */
     static final int MAX_SCREENSHOT_BYTES = 5 * 1024 * 1024;
 
@@ -273,6 +275,13 @@ public final class DeviceAgent implements AutoCloseable {
             return;
         }
         LOG.log(System.Logger.Level.INFO, "the gateway closed the socket: {0} {1}", code, reason);
+        if (code == REPLACED) {
+            // this agent's own reconnects never replace its current socket: another process speaks for this device
+            connection = null;
+            stop(new AgentStoppedException("another connection of device " + (credential == null ? "?" : credential.deviceId())
+                    + " replaced this one (" + reason + "): is a second agent running for this phone?"));
+            return;
+        }
         if (code == 1008 && credential != null) {
             LOG.log(System.Logger.Level.WARNING, "the gateway refused this device's credential; registering again");
             forgetCredential();

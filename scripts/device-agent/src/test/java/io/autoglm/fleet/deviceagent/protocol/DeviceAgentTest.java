@@ -425,6 +425,31 @@ class DeviceAgentTest {
     }
 
     @Test
+    void aSocketReplacedByAnotherConnectionOfTheDeviceStopsTheAgent() throws Exception {
+        agent = new DeviceAgent(settings(Duration.ofHours(1), 2), phone, gateway, new StateDirectory(stateDir), Clock.systemUTC(), bound -> 0);
+        CompletableFuture<Void> stopped = agent.start();
+        FakeGateway.Socket device = registered();
+
+        device.closeFromGateway(4001, "replaced by a newer connection of this device");
+
+        assertThatThrownBy(() -> stopped.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(AgentStoppedException.class)
+                .hasMessageContaining("is a second agent running for this phone?");
+        assertThat(gateway.noSocketWithin(Duration.ofMillis(200))).isTrue();
+    }
+
+    @Test
+    void aSocketClosedOtherwiseIsReopenedAfterTheBackoff() throws Exception {
+        start();
+        FakeGateway.Socket device = registered();
+
+        device.closeFromGateway(4000, "outbound queue full");
+
+        FakeGateway.Socket next = gateway.nextSocket();
+        assertThat(next.bearer).isEqualTo(CREDENTIAL);
+        next.next(EventType.DEVICE_HEARTBEAT);
+    }
+
+    @Test
     void noHeartbeatWhileThePhoneCannotBeRead() throws Exception {
         phone.vitalsFailure = new io.autoglm.fleet.deviceagent.backend.DeviceUnreachableException(List.of("adb", "shell", "cat", "/proc/meminfo"),
                 "no answer within 10000 ms", null);
