@@ -369,26 +369,30 @@ public final class DeviceAgent implements AutoCloseable {
     // ---- heartbeats
 
     private void heartbeat() {
-        GatewayConnection current = connection;
-        if (!ready || current == null || !readingVitals.compareAndSet(false, true)) {
-            return; // a slow phone: the previous heartbeat's reading is still under way
+        if (!ready || connection == null || !readingVitals.compareAndSet(false, true)) {
+            return; // a slow phone: the reading under way sends this heartbeat when it is done
         }
         vitalsReader.execute(() -> {
+            DeviceVitals vitals;
             try {
-                DeviceVitals vitals = backend.vitals();
-                onLoop(() -> sendHeartbeat(current, vitals));
+                vitals = backend.vitals();
             } catch (BackendException e) {
                 LOG.log(System.Logger.Level.WARNING, "no heartbeat: the device cannot be read ({0})", e.getMessage());
+                return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
             } finally {
                 readingVitals.set(false);
             }
+            onLoop(() -> sendHeartbeat(vitals));
         });
     }
 
-    private void sendHeartbeat(GatewayConnection to, DeviceVitals vitals) {
-        if (!ready || connection != to || credential == null) {
+    /** Sends a heartbeat on the socket open now (the reading may have started on an earlier one). */
+    private void sendHeartbeat(DeviceVitals vitals) {
+        GatewayConnection to = connection;
+        if (!ready || to == null || credential == null) {
             return;
         }
         long seq = ++heartbeatSeq;
@@ -602,6 +606,11 @@ public final class DeviceAgent implements AutoCloseable {
         worker.close();
         loop.shutdownNow();
         vitalsReader.shutdownNow();
+        try {
+            loop.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         stopped.complete(null);
     }
 

@@ -308,6 +308,10 @@ class DeviceAgentTest {
         device.push(EventType.COMMAND_CANCELED, new CommandEnded("running", DEVICE_ID, CommandState.CANCELED, "operator", Instant.now()));
 
         assertThat(device.othersWithin(Duration.ofMillis(300))).isEmpty();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (phone.interrupted.isEmpty() && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
         assertThat(phone.interrupted).extracting(CommandAction::type).containsExactly(AgentAction.WAIT);
         assertThat(phone.executed).extracting(CommandAction::type).containsExactly(AgentAction.WAIT);
 
