@@ -24,8 +24,8 @@ import java.util.Set;
  */
 public final class Declarations {
 
-    /** This agent's version, as declared ({@code agentVersion}). */
-    public static final String AGENT_VERSION = "0.1.0";
+    /** This agent's version, as declared ({@code agentVersion}): the first that speaks the gateway protocol (the registry refuses agents older than 1.0.0). */
+    public static final String AGENT_VERSION = "1.0.0";
     private static final int LABEL_MAX = 63;
     private static final int SMALLEST_MEMORY_MB = 64;
 
