@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -28,7 +29,7 @@ public final class Checksums {
     /** Copies {@code in} to {@code out} (may be null) and returns size and hex sha256 of the bytes. */
     public static Digest copy(InputStream in, OutputStream out, String task, String path, long expectedSize,
                               ProgressListener progress) throws IOException {
-        MessageDigest digest = ManifestJson.sha256Digest();
+        MessageDigest digest = sha256Digest();
         byte[] buffer = new byte[BUFFER];
         long done = 0;
         long reported = 0;
@@ -47,6 +48,19 @@ public final class Checksums {
         }
         progress.progress(task, path, done, Math.max(expectedSize, done));
         return new Digest(done, HexFormat.of().formatHex(digest.digest()));
+    }
+
+    /** Hex sha256 of bytes held in memory: a manifest, an aliases document, a screenshot. */
+    public static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256Digest().digest(bytes));
+    }
+
+    private static MessageDigest sha256Digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /** Size and hex sha256 of a stream of bytes. */

@@ -19,7 +19,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -147,7 +146,7 @@ public final class FileSystemBackend implements StoreBackend {
     @Override
     public Optional<StoredDocument> readAliases(String model) {
         return readIfExists(modelDir(model).resolve(AliasTable.FILE_NAME))
-                .map(bytes -> new StoredDocument(bytes, ManifestJson.sha256(bytes)));
+                .map(bytes -> new StoredDocument(bytes, Checksums.sha256(bytes)));
     }
 
     @Override
@@ -163,7 +162,7 @@ public final class FileSystemBackend implements StoreBackend {
                     if (!Objects.equals(currentTag, expectedTag)) {
                         throw new VersionConflictException("the aliases of " + model + " changed meanwhile; read them again and retry");
                     }
-                    replaceAtomically(dir.resolve(AliasTable.FILE_NAME), json);
+                    AtomicFiles.replace(dir.resolve(AliasTable.FILE_NAME), json);
                 }
             } catch (IOException e) {
                 throw failure("write the aliases of " + model, e);
@@ -180,8 +179,8 @@ public final class FileSystemBackend implements StoreBackend {
         Path doomed = modelDir(model).resolve(DELETING + version + "-" + UUID.randomUUID());
         try {
             Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
-            syncDirectory(modelDir(model));
-            deleteRecursively(doomed);
+            AtomicFiles.syncDirectory(modelDir(model));
+            AtomicFiles.deleteRecursively(doomed);
         } catch (IOException e) {
             throw failure("delete " + model + "@" + version, e);
         }
@@ -200,7 +199,7 @@ public final class FileSystemBackend implements StoreBackend {
                 String name = child.getFileName().toString();
                 if ((name.startsWith(STAGING) || name.startsWith(DELETING))
                         && Files.getLastModifiedTime(child).toInstant().isBefore(cutoff)) {
-                    deleteRecursively(child);
+                    AtomicFiles.deleteRecursively(child);
                     removed++;
                 }
             }
@@ -265,45 +264,6 @@ public final class FileSystemBackend implements StoreBackend {
         }
     }
 
-    /** Writes {@code bytes} to {@code target} through a synced temporary file and an atomic rename. */
-    static void replaceAtomically(Path target, byte[] bytes) throws IOException {
-        Path temp = target.resolveSibling("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
-        try {
-            writeSynced(temp, bytes);
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory(target.getParent());
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-    }
-
-    private static void writeSynced(Path file, byte[] bytes) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            channel.write(java.nio.ByteBuffer.wrap(bytes));
-            channel.force(true);
-        }
-    }
-
-    /** Makes a directory's entries durable (new files, renames). Not every platform can; those skip it. */
-    static void syncDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException ignored) {
-            // e.g. Windows cannot open a directory as a channel; rename there is still atomic
-        }
-    }
-
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
     private static ModelStoreException failure(String what, IOException e) {
         return new ModelStoreException("cannot " + what + ": " + e, e);
     }
@@ -351,13 +311,13 @@ public final class FileSystemBackend implements StoreBackend {
         @Override
         public void commit(byte[] manifest) {
             try {
-                writeSynced(staging.resolve(ModelManifest.FILE_NAME), manifest);
+                AtomicFiles.writeSynced(staging.resolve(ModelManifest.FILE_NAME), manifest);
                 for (Path dir : directories) {
-                    syncDirectory(dir);
+                    AtomicFiles.syncDirectory(dir);
                 }
                 Files.setLastModifiedTime(staging, FileTime.from(Instant.now()));
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-                syncDirectory(target.getParent());
+                AtomicFiles.syncDirectory(target.getParent());
                 committed = true;
             } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
                 throw new VersionConflictException(model + "@" + version + " was published meanwhile; versions are immutable");
@@ -373,7 +333,7 @@ public final class FileSystemBackend implements StoreBackend {
         public void close() {
             if (!committed) {
                 try {
-                    deleteRecursively(staging);
+                    AtomicFiles.deleteRecursively(staging);
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot remove staging directory " + staging, e);
                 }

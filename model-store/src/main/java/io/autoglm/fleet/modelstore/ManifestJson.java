@@ -6,9 +6,6 @@ import io.autoglm.fleet.events.EventJson;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * Reads and writes the store's JSON documents ({@code model.json}, {@code aliases.json}) with the
@@ -46,19 +43,6 @@ public final class ManifestJson {
             String message = cause instanceof JsonProcessingException
                     ? ((JsonProcessingException) cause).getOriginalMessage() : cause.getMessage();
             throw new InvalidModelException(where + " is not a valid " + type.getSimpleName() + ": " + message, e);
-        }
-    }
-
-    /** Hex sha256 of bytes: the digest of a manifest as the {@code model.version.published} event carries it. */
-    public static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(sha256Digest().digest(bytes));
-    }
-
-    static MessageDigest sha256Digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 

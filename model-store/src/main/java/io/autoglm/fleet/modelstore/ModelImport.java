@@ -51,7 +51,7 @@ public final class ModelImport {
         } finally {
             if (work != null) {
                 try {
-                    FileSystemBackend.deleteRecursively(work);
+                    AtomicFiles.deleteRecursively(work);
                 } catch (IOException ignored) {
                     // a temporary directory; the OS cleans it eventually
                 }

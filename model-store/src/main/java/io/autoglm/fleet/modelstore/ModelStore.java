@@ -72,18 +72,11 @@ public final class ModelStore implements AutoCloseable {
     }
 
     static StoreBackend backend(String location, Path cacheDir) {
-        Objects.requireNonNull(location, "location");
-        if (location.startsWith("s3://")) {
-            var s3 = io.autoglm.fleet.modelstore.s3.S3Location.parse(location);
-            return s3.backend(s3.client(), cacheDir);
+        StoreLocation where = StoreLocation.parse(location, "a model store");
+        if (where instanceof StoreLocation.Bucket bucket) {
+            return bucket.s3().backend(bucket.s3().client(), cacheDir);
         }
-        if (location.startsWith("file:")) {
-            return new FileSystemBackend(Path.of(URI.create(location)));
-        }
-        if (location.contains("://")) {
-            throw new IllegalArgumentException("a model store is a directory, a file: URI or s3://bucket/prefix, got '" + location + "'");
-        }
-        return new FileSystemBackend(Path.of(location));
+        return new FileSystemBackend(((StoreLocation.Directory) where).path());
     }
 
     /** A store without events, on the system clock. */
@@ -186,7 +179,7 @@ public final class ModelStore implements AutoCloseable {
             json = ManifestJson.write(manifest);
             upload.commit(json);
         }
-        String digest = ManifestJson.sha256(json);
+        String digest = Checksums.sha256(json);
         LOG.info(() -> "published " + model + "@" + version + " (" + manifest.files().size() + " files, "
                 + manifest.sizeBytes() + " bytes) in " + location());
         boolean announced = announce(Events.newEvent(EventType.MODEL_VERSION_PUBLISHED, EVENT_SOURCE, null, model,

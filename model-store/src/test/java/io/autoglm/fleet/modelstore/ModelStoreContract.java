@@ -70,7 +70,7 @@ public abstract class ModelStoreContract {
         try (InputStream in = store.backend().openFile("echo", 2, "model.onnx")) {
             byte[] bytes = in.readAllBytes();
             assertThat(model.size()).isEqualTo(bytes.length);
-            assertThat(model.sha256()).isEqualTo(ManifestJson.sha256(bytes));
+            assertThat(model.sha256()).isEqualTo(Checksums.sha256(bytes));
         }
         assertThat(stored.createdAt()).isNotNull();
     }
@@ -213,7 +213,7 @@ public abstract class ModelStoreContract {
                 .containsExactly(EventType.MODEL_VERSION_PUBLISHED.type(), EventType.MODEL_VERSION_PROMOTED.type());
         ModelVersionPublished payload = Events.payload(sent.get(0), ModelVersionPublished.class);
         assertThat(payload.digest()).isEqualTo(published.digest())
-                .isEqualTo(ManifestJson.sha256(ManifestJson.write(store.manifest("echo", 1))));
+                .isEqualTo(Checksums.sha256(ManifestJson.write(store.manifest("echo", 1))));
         assertThat(payload.sizeBytes()).isEqualTo(published.manifest().sizeBytes());
         assertThat(payload.store()).isEqualTo(store.location());
         assertThat(Events.partitionKey(sent.get(0))).isEqualTo("echo");

@@ -27,6 +27,7 @@ public final class Topics {
     private static final String TENANT_PATTERN = "[^.]+";
     private static final String DEAD_LETTERS = "dead-letters";
     private static final String REGISTRY = "registry";
+    private static final String COMMAND_STATE = "command-state";
 
     private final String namespace;
 
@@ -70,7 +71,7 @@ public final class Topics {
 
     /** Compacted topic of every command's one current state ({@code CommandRecord}), keyed by command id, written by the commands function. */
     public String commandState(String tenant) {
-        return topic(tenant, "command-state");
+        return topic(tenant, COMMAND_STATE);
     }
 
     /** Events a trigger could not deliver, with the reason and attempt count (the tenant's DLQ), keyed by device id. */
@@ -111,6 +112,11 @@ public final class Topics {
         }
         String tenant = topic.substring(prefix.length(), topic.length() - suffix.length());
         return tenant.contains(".") ? Optional.empty() : Optional.of(tenant);
+    }
+
+    /** A pattern matching the command state table of every tenant. */
+    public Pattern commandStatesOfAllTenants() {
+        return namesOfAllTenants(List.of(COMMAND_STATE));
     }
 
     /** A pattern matching the dead-letter topic of every tenant. */

@@ -22,6 +22,8 @@ import io.autoglm.fleet.modelstore.PublishedVersion;
 import io.autoglm.fleet.modelstore.SeedModel;
 import io.autoglm.fleet.modelstore.TextEmbedding;
 import io.autoglm.fleet.modelstore.Verification;
+import io.autoglm.fleet.modelstore.blob.BlobStore;
+import io.autoglm.fleet.modelstore.blob.BlobStores;
 import io.autoglm.fleet.modelstore.VersionConflictException;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
@@ -50,10 +52,11 @@ import java.util.concurrent.Callable;
                 ModelStoreCommand.ImportCommand.class, ModelStoreCommand.SeedCommand.class, ModelStoreCommand.PublishCommand.class,
                 ModelStoreCommand.ListCommand.class, ModelStoreCommand.ShowCommand.class, ModelStoreCommand.PromoteCommand.class,
                 ModelStoreCommand.SplitCommand.class, ModelStoreCommand.RollbackCommand.class, ModelStoreCommand.VerifyCommand.class, ModelStoreCommand.GcCommand.class,
-                CommandLine.HelpCommand.class},
+                ModelStoreCommand.BlobsCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 done, 1 store failure, 2 bad usage, 3 not found,",
                 "            4 verification failed, 5 conflict, 6 invalid model.",
                 "Environment: AUTOGLM_MODEL_STORE (the default store),",
+                "             AUTOGLM_BLOB_STORE (the default blob store of `blobs`),",
                 "             AUTOGLM_PULSAR_SERVICE_URL (announce events),",
                 "             AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION (s3:// stores)."})
 public final class ModelStoreCommand {
@@ -537,6 +540,54 @@ public final class ModelStoreCommand {
                 spec.commandLine().getOut().printf("%s: %s %s, kept %s%s%n", model, dryRun ? "would remove" : "removed", gc.removed(), gc.kept(),
                         gc.abandonedUploads() > 0 ? ", cleaned " + gc.abandonedUploads() + " abandoned uploads" : "");
                 return 0;
+            }
+        }
+    }
+
+    /** {@code model-store blobs ...}: the screenshot blob store kept beside the models. */
+    @Command(name = "blobs", mixinStandardHelpOptions = true, description = "The blob store of screenshots (claim checks).",
+            subcommands = {ModelStoreCommand.BlobsCommand.SweepCommand.class, CommandLine.HelpCommand.class})
+    static final class BlobsCommand implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        ModelStoreCommand parent;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().usage(spec.commandLine().getErr());
+            return USAGE;
+        }
+
+        /** {@code model-store blobs sweep}: deletes every blob whose expiry hour has begun, for a cron job. */
+        @Command(name = "sweep", mixinStandardHelpOptions = true, description = "Delete the blobs that have expired, of every tenant.")
+        static final class SweepCommand implements Callable<Integer> {
+            @CommandLine.ParentCommand
+            BlobsCommand blobs;
+            @CommandLine.Spec
+            CommandLine.Model.CommandSpec spec;
+
+            @Option(names = "--store", paramLabel = "URI",
+                    description = "the blob store: a directory, file:///path or s3://bucket/prefix?endpoint=http://host:9000 "
+                            + "(default: $AUTOGLM_BLOB_STORE)")
+            String store;
+
+            @Option(names = "--at", paramLabel = "INSTANT", description = "sweep as of this time, e.g. 2026-12-03T11:00:00Z (default: now)")
+            java.time.Instant at;
+
+            @Override
+            public Integer call() {
+                String location = store != null ? store : blobs.parent.environment.get("AUTOGLM_BLOB_STORE");
+                if (location == null || location.isBlank()) {
+                    throw new IllegalArgumentException("name the blob store with --store or AUTOGLM_BLOB_STORE");
+                }
+                try (BlobStore blobStore = BlobStores.fromUri(location)) {
+                    java.time.Instant now = at != null ? at : java.time.Instant.now();
+                    int removed = blobStore.sweepExpired(now);
+                    spec.commandLine().getOut().printf("%s: removed %d expired blob%s as of %s%n", blobStore.location(), removed,
+                            removed == 1 ? "" : "s", now);
+                    return 0;
+                }
             }
         }
     }

@@ -15,7 +15,6 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -54,6 +53,7 @@ public final class S3Backend implements StoreBackend {
     private static final String CLAIM = ".claim";
     private static final Pattern VERSION_KEY = Pattern.compile("([1-9][0-9]{0,8})/(.+)");
 
+    private final S3Bucket objects;
     private final S3Client s3;
     private final String bucket;
     private final String prefix;
@@ -64,28 +64,27 @@ public final class S3Backend implements StoreBackend {
      * @param cacheRoot local directory for downloaded versions and engine caches
      */
     public S3Backend(S3Client s3, String bucket, String prefix, Path cacheRoot) {
-        this.s3 = Objects.requireNonNull(s3, "s3");
-        this.bucket = Objects.requireNonNull(bucket, "bucket");
-        String p = prefix == null ? "" : prefix.replaceAll("^/+|/+$", "");
-        this.prefix = p.isEmpty() ? "" : p + "/";
-        this.cacheRoot = Objects.requireNonNull(cacheRoot, "cacheRoot").toAbsolutePath().resolve(bucket).resolve(p);
+        this.objects = new S3Bucket(s3, bucket, prefix, ModelStoreException::new);
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.prefix = objects.prefix();
+        this.cacheRoot = Objects.requireNonNull(cacheRoot, "cacheRoot").toAbsolutePath().resolve(bucket).resolve(S3Bucket.trimmedPrefix(prefix));
     }
 
     @Override
     public String location() {
-        return "s3://" + bucket + "/" + prefix;
+        return objects.location();
     }
 
     @Override
     public List<String> models() {
         TreeSet<String> names = new TreeSet<>();
-        call("list models", () -> s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix).delimiter("/"))
-                .commonPrefixes().forEach(cp -> {
-                    String name = cp.prefix().substring(prefix.length()).replace("/", "");
-                    if (ModelRef.NAME.matcher(name).matches()) {
-                        names.add(name);
-                    }
-                }));
+        for (String child : objects.children(prefix)) {
+            String name = child.substring(prefix.length()).replace("/", "");
+            if (ModelRef.NAME.matcher(name).matches()) {
+                names.add(name);
+            }
+        }
         return names.stream().filter(name -> !versions(name).isEmpty() || readAliases(name).isPresent()).toList();
     }
 
@@ -109,7 +108,7 @@ public final class S3Backend implements StoreBackend {
 
     private void forEachVersionKey(String model, java.util.function.BiConsumer<Integer, String> action) {
         String modelPrefix = modelPrefix(model);
-        call("list versions of " + model, () -> s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(modelPrefix))
+        objects.run("list versions of " + model, () -> s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(modelPrefix))
                 .contents().forEach(o -> {
                     Matcher m = VERSION_KEY.matcher(o.key().substring(modelPrefix.length()));
                     if (m.matches()) {
@@ -120,25 +119,19 @@ public final class S3Backend implements StoreBackend {
 
     @Override
     public Optional<byte[]> readManifest(String model, int version) {
-        return read(versionPrefix(model, version) + ModelManifest.FILE_NAME).map(ResponseBytes::asByteArray);
+        return objects.read(versionPrefix(model, version) + ModelManifest.FILE_NAME).map(ResponseBytes::asByteArray);
     }
 
     @Override
     public InputStream openFile(String model, int version, String path) {
         String key = versionPrefix(model, version) + ModelFile.checkPath(path);
-        try {
-            return s3.getObject(b -> b.bucket(bucket).key(key));
-        } catch (NoSuchKeyException e) {
-            throw new ModelNotFoundException(model + "@" + version + " has no file " + path);
-        } catch (SdkException e) {
-            throw failure("read " + key, e);
-        }
+        return objects.open(key).orElseThrow(() -> new ModelNotFoundException(model + "@" + version + " has no file " + path));
     }
 
     @Override
     public VersionUpload beginVersion(String model, int version) {
         String versionPrefix = versionPrefix(model, version);
-        if (read(versionPrefix + ModelManifest.FILE_NAME).isPresent()) {
+        if (objects.read(versionPrefix + ModelManifest.FILE_NAME).isPresent()) {
             throw new VersionConflictException(model + "@" + version + " already exists; versions are immutable");
         }
         String owner = UUID.randomUUID() + " " + Instant.now();
@@ -149,7 +142,7 @@ public final class S3Backend implements StoreBackend {
 
     @Override
     public Optional<StoredDocument> readAliases(String model) {
-        return read(modelPrefix(model) + io.autoglm.fleet.modelstore.AliasTable.FILE_NAME)
+        return objects.read(modelPrefix(model) + io.autoglm.fleet.modelstore.AliasTable.FILE_NAME)
                 .map(bytes -> new StoredDocument(bytes.asByteArray(), bytes.response().eTag()));
     }
 
@@ -165,8 +158,8 @@ public final class S3Backend implements StoreBackend {
     @Override
     public void deleteVersion(String model, int version) {
         String versionPrefix = versionPrefix(model, version);
-        delete(versionPrefix + ModelManifest.FILE_NAME);
-        deleteAll(versionPrefix);
+        objects.delete(versionPrefix + ModelManifest.FILE_NAME);
+        objects.deleteAll(versionPrefix);
     }
 
     @Override
@@ -174,7 +167,7 @@ public final class S3Backend implements StoreBackend {
         Map<Integer, S3Object> claims = new HashMap<>();
         TreeSet<Integer> published = new TreeSet<>();
         String modelPrefix = modelPrefix(model);
-        call("list uploads of " + model, () -> s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(modelPrefix))
+        objects.run("list uploads of " + model, () -> s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(modelPrefix))
                 .contents().forEach(o -> {
                     Matcher m = VERSION_KEY.matcher(o.key().substring(modelPrefix.length()));
                     if (m.matches() && m.group(2).equals(CLAIM)) {
@@ -187,7 +180,7 @@ public final class S3Backend implements StoreBackend {
         int removed = 0;
         for (Map.Entry<Integer, S3Object> claim : claims.entrySet()) {
             if (!published.contains(claim.getKey()) && claim.getValue().lastModified().isBefore(cutoff)) {
-                deleteAll(versionPrefix(model, claim.getKey()));
+                objects.deleteAll(versionPrefix(model, claim.getKey()));
                 removed++;
             }
         }
@@ -217,7 +210,7 @@ public final class S3Backend implements StoreBackend {
         String cachePrefix = engineCachePrefix(model, version, architecture);
         try {
             Files.createDirectories(dir);
-            for (S3Object o : list(cachePrefix)) {
+            for (S3Object o : objects.list(cachePrefix)) {
                 Path local = dir.resolve(o.key().substring(cachePrefix.length()));
                 if (!Files.isRegularFile(local) || Files.size(local) != o.size()) {
                     download(o.key(), local, local.getFileName().toString(), o.size(), ProgressListener.NONE);
@@ -234,12 +227,12 @@ public final class S3Backend implements StoreBackend {
         Path dir = localVersionDir(model, version).resolve(ModelManifest.ENGINE_CACHE_DIR).resolve(architecture);
         String cachePrefix = engineCachePrefix(model, version, architecture);
         Map<String, Long> stored = new HashMap<>();
-        list(cachePrefix).forEach(o -> stored.put(o.key(), o.size()));
+        objects.list(cachePrefix).forEach(o -> stored.put(o.key(), o.size()));
         try (var files = Files.list(dir)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 String key = cachePrefix + file.getFileName();
                 if (!Objects.equals(stored.get(key), Files.size(file))) {
-                    call("upload " + key, () -> s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(file)));
+                    objects.run("upload " + key, () -> s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(file)));
                 }
             }
         } catch (IOException e) {
@@ -266,21 +259,6 @@ public final class S3Backend implements StoreBackend {
 
     private Path localVersionDir(String model, int version) {
         return cacheRoot.resolve(ModelRef.checkName(model)).resolve(Integer.toString(version));
-    }
-
-    private Optional<ResponseBytes<GetObjectResponse>> read(String key) {
-        try {
-            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)));
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return Optional.empty();
-            }
-            throw failure("read " + key, e);
-        } catch (SdkException e) {
-            throw failure("read " + key, e);
-        }
     }
 
     /** Creates {@code key} only if it does not exist ({@code If-None-Match: *}), else a conflict. */
@@ -311,9 +289,9 @@ public final class S3Backend implements StoreBackend {
                 if (e.statusCode() == 412 || e.statusCode() == 409) {
                     throw new VersionConflictException(conflict);
                 }
-                throw failure("write " + key, e);
+                throw objects.failure("write " + key, e);
             } catch (SdkException | UncheckedIOException e) {
-                Optional<ResponseBytes<GetObjectResponse>> now = read(key);
+                Optional<ResponseBytes<GetObjectResponse>> now = objects.read(key);
                 if (now.isPresent() && Arrays.equals(now.get().asByteArray(), bytes)) {
                     return;
                 }
@@ -338,35 +316,9 @@ public final class S3Backend implements StoreBackend {
             Checksums.copy(in, out, "download", path, size, progress);
         } catch (SdkException e) {
             Files.deleteIfExists(temp);
-            throw failure("download " + key, e);
+            throw objects.failure("download " + key, e);
         }
         Files.move(temp, local, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private List<S3Object> list(String keyPrefix) {
-        List<S3Object> objects = new ArrayList<>();
-        call("list " + keyPrefix, () -> s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(keyPrefix)).contents().forEach(objects::add));
-        return objects;
-    }
-
-    private void delete(String key) {
-        call("delete " + key, () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
-    }
-
-    private void deleteAll(String keyPrefix) {
-        list(keyPrefix).forEach(o -> delete(o.key()));
-    }
-
-    private void call(String what, Runnable request) {
-        try {
-            request.run();
-        } catch (SdkException e) {
-            throw failure(what, e);
-        }
-    }
-
-    private ModelStoreException failure(String what, SdkException e) {
-        return new ModelStoreException("cannot " + what + " in " + location() + ": " + e.getMessage(), e);
     }
 
     private final class Upload implements VersionUpload {
@@ -394,7 +346,7 @@ public final class S3Backend implements StoreBackend {
                     digest = Checksums.sha256(in, "hash", path, size, progress);
                 }
                 progress.progress("upload", path, 0, size);
-                call("upload " + key, () -> s3.putObject(b -> b.bucket(bucket).key(key).contentLength(size), RequestBody.fromFile(source)));
+                objects.run("upload " + key, () -> s3.putObject(b -> b.bucket(bucket).key(key).contentLength(size), RequestBody.fromFile(source)));
                 keys.add(key);
                 progress.progress("upload", path, size, size);
                 if (Files.size(source) != digest.size()) {
@@ -408,21 +360,21 @@ public final class S3Backend implements StoreBackend {
 
         @Override
         public void commit(byte[] manifest) {
-            String claim = read(versionPrefix + CLAIM).map(b -> b.asString(StandardCharsets.UTF_8)).orElse("");
+            String claim = objects.read(versionPrefix + CLAIM).map(b -> b.asString(StandardCharsets.UTF_8)).orElse("");
             if (!claim.equals(owner)) {
                 throw new VersionConflictException(model + "@" + version + " was claimed by another publisher meanwhile");
             }
             createIfAbsent(versionPrefix + ModelManifest.FILE_NAME, manifest,
                     model + "@" + version + " was published meanwhile; versions are immutable");
             committed = true;
-            delete(versionPrefix + CLAIM);
+            objects.delete(versionPrefix + CLAIM);
         }
 
         @Override
         public void close() {
             if (!committed) {
-                keys.forEach(S3Backend.this::delete);
-                delete(versionPrefix + CLAIM);
+                keys.forEach(objects::delete);
+                objects.delete(versionPrefix + CLAIM);
             }
         }
     }

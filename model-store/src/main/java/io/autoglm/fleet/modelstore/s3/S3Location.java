@@ -7,6 +7,8 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.net.URI;
 import java.net.URLDecoder;
@@ -67,6 +69,27 @@ public record S3Location(String bucket, String prefix, URI endpoint, String regi
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         if (endpoint != null) {
             builder.endpointOverride(endpoint).forcePathStyle(true);
+        }
+        return builder.build();
+    }
+
+    /** A presigner for this location with the default credentials chain. */
+    public S3Presigner presigner() {
+        return presigner(DefaultCredentialsProvider.builder().build());
+    }
+
+    /**
+     * A presigner that signs URLs for the same server, region and addressing style as {@link #client}.
+     * A URL it signs is valid for at most 7 days (SigV4), and with temporary credentials (an instance
+     * role, STS) no longer than the session that signed it.
+     */
+    public S3Presigner presigner(AwsCredentialsProvider credentials) {
+        var builder = S3Presigner.builder()
+                .region(Region.of(region))
+                .credentialsProvider(credentials)
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(endpoint != null).build());
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint);
         }
         return builder.build();
     }

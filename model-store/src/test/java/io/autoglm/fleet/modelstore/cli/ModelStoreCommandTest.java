@@ -1,6 +1,9 @@
 package io.autoglm.fleet.modelstore.cli;
 
+import io.autoglm.fleet.modelstore.blob.BlobStore;
+import io.autoglm.fleet.modelstore.blob.FileSystemBlobStore;
 import io.autoglm.fleet.modelstore.testing.ModelFixtures;
+import io.autoglm.fleet.modelstore.testing.Screenshots;
 import io.autoglm.fleet.modelstore.testing.TinyOnnx;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -10,6 +13,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,7 +35,7 @@ class ModelStoreCommandTest {
     @Test
     void helpNamesEveryCommandAndTheExitCodes() {
         assertThat(run("--help")).isZero();
-        assertThat(out).contains("import", "seed", "publish", "list", "show", "promote", "rollback", "verify", "gc")
+        assertThat(out).contains("import", "seed", "publish", "list", "show", "promote", "rollback", "verify", "gc", "blobs")
                 .contains("Exit codes: 0 done, 1 store failure, 2 bad usage, 3 not found,", "4 verification failed, 5 conflict");
         assertThat(run("help", "gc")).isZero();
         assertThat(out).contains("--keep", "--dry-run");
@@ -179,6 +184,26 @@ class ModelStoreCommandTest {
         Path notOnnx = Files.writeString(work.resolve("notes.onnx"), "not a model");
         assertThat(run("import", "broken", "--from", notOnnx.toString())).isEqualTo(ModelStoreCommand.INVALID_MODEL);
         assertThat(err).contains("is not a readable ONNX model");
+    }
+
+    @Test
+    void blobsSweepDeletesWhatHasExpiredAsOfTheGivenTime() {
+        Path root = work.resolve("blobs");
+        var clock = new io.autoglm.fleet.events.testing.ManualClock(Instant.parse("2026-12-03T10:20:00Z"));
+        try (BlobStore blobs = new FileSystemBlobStore(root, clock)) {
+            blobs.put("acme", Screenshots.png(1), "image/png", Duration.ofMinutes(30));
+            blobs.put("acme", Screenshots.png(2), "image/png", Duration.ofHours(3));
+        }
+
+        assertThat(run("blobs", "sweep", "--store", root.toUri().toString(), "--at", "2026-12-03T11:00:00Z")).isZero();
+        assertThat(out).contains("removed 1 expired blob as of 2026-12-03T11:00:00Z");
+        assertThat(run("blobs", "sweep", "--store", root.toString(), "--at", "2026-12-03T11:00:00Z")).isZero();
+        assertThat(out).contains("removed 0 expired blobs");
+
+        assertThat(run("blobs", "sweep")).isEqualTo(ModelStoreCommand.USAGE);
+        assertThat(err).contains("name the blob store with --store or AUTOGLM_BLOB_STORE");
+        assertThat(run("blobs")).isEqualTo(ModelStoreCommand.USAGE);
+        assertThat(err).contains("sweep");
     }
 
     private int run(String... args) {

@@ -7,6 +7,9 @@ import io.autoglm.fleet.events.Extensions;
 import io.autoglm.fleet.events.Problem;
 import io.autoglm.fleet.events.Rejection;
 import io.autoglm.fleet.events.command.CommandBatchDispatched;
+import io.autoglm.fleet.events.EventJson;
+import io.autoglm.fleet.events.command.CommandRecord;
+import io.autoglm.fleet.events.device.DevicePresence;
 import io.autoglm.fleet.events.device.DeviceRegistered;
 import io.autoglm.fleet.events.device.DeviceStatusChanged;
 import io.autoglm.fleet.events.device.LivenessStatus;
@@ -37,7 +40,7 @@ import java.util.stream.Collectors;
 
 /**
  * Watches the bus the way an operator's dashboard would: every event family's topics of every
- * tenant, and the dead-letter topics. Turns what it sees into {@link FleetStatus}: registrations
+ * tenant, the dead-letter topics and the command state tables. Turns what it sees into {@link FleetStatus}: registrations
  * (handed to the fleet so devices learn their ids), status changes, routing decisions, inference
  * answers, dead letters.
  */
@@ -59,20 +62,25 @@ final class BusObserver implements AutoCloseable {
     private final Queue<StatusChange> statusChanges = new ConcurrentLinkedQueue<>();
     private final Consumer<byte[]> events;
     private final Consumer<byte[]> deadLetters;
+    private final Consumer<byte[]> commandStates;
     private final List<Thread> readers;
     private volatile boolean running = true;
 
     BusObserver(PulsarClient client, Topics topics, FleetStatus status) throws PulsarClientException {
         this.status = Objects.requireNonNull(status);
-        this.events = client.newConsumer(Schema.BYTES).topicsPattern(topics.allTenants(EnumSet.allOf(EventFamily.class)))
+        this.events = watch(client, topics.allTenants(EnumSet.allOf(EventFamily.class)));
+        this.deadLetters = watch(client, topics.deadLettersOfAllTenants());
+        this.commandStates = watch(client, topics.commandStatesOfAllTenants());
+        this.readers = List.of(reader("bus-observer-events", events, this::observe), reader("bus-observer-dead-letters", deadLetters, this::deadLetter),
+                reader("bus-observer-command-states", commandStates, this::commandState));
+    }
+
+    /** A consumer of every topic {@code pattern} matches, now and as they appear, from their first message. */
+    private static Consumer<byte[]> watch(PulsarClient client, java.util.regex.Pattern pattern) throws PulsarClientException {
+        return client.newConsumer(Schema.BYTES).topicsPattern(pattern)
                 .subscriptionTopicsMode(RegexSubscriptionMode.PersistentOnly).patternAutoDiscoveryPeriod(1, TimeUnit.SECONDS)
                 .subscriptionName("fleet-simulator").subscriptionType(SubscriptionType.Shared)
                 .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe();
-        this.deadLetters = client.newConsumer(Schema.BYTES).topicsPattern(topics.deadLettersOfAllTenants())
-                .subscriptionTopicsMode(RegexSubscriptionMode.PersistentOnly).patternAutoDiscoveryPeriod(1, TimeUnit.SECONDS)
-                .subscriptionName("fleet-simulator").subscriptionType(SubscriptionType.Shared)
-                .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe();
-        this.readers = List.of(reader("bus-observer-events", events, this::observe), reader("bus-observer-dead-letters", deadLetters, this::deadLetter));
     }
 
     /**
@@ -136,15 +144,20 @@ final class BusObserver implements AutoCloseable {
             }
             case COMMAND_DISPATCHED -> status.decision("command dispatched");
             case COMMAND_REJECTED -> {
+                status.commands().refusedByRouter(Events.payload(event, Rejection.class).requestId());
                 status.decision("command rejected");
                 status.rejected(problems(event));
             }
             case COMMAND_BATCH_DISPATCHED -> status.decision("batch of " + Events.payload(event, CommandBatchDispatched.class).commands().size()
                     + " dispatched");
             case COMMAND_BATCH_REJECTED -> {
+                status.commands().batchRefusedByRouter(Events.payload(event, Rejection.class).requestId());
                 status.decision("batch rejected");
                 status.rejected(problems(event));
             }
+            case DEVICE_CONNECTED -> status.presence(Events.payload(event, DevicePresence.class).deviceId(),
+                    Events.payload(event, DevicePresence.class).gateway());
+            case DEVICE_DISCONNECTED -> status.presence(Events.payload(event, DevicePresence.class).deviceId(), null);
             case INFERENCE_DISPATCHED -> status.decision("inference to "
                     + String.valueOf(Events.payload(event, InferenceDispatched.class).placement()).toLowerCase());
             case INFERENCE_COMPLETED -> status.inferenceDone(Events.payload(event, InferenceCompleted.class).requestId(), message.getPublishTime());
@@ -159,6 +172,15 @@ final class BusObserver implements AutoCloseable {
 
     private static List<String> problems(CloudEvent rejection) {
         return Events.payload(rejection, Rejection.class).problems().stream().map(Problem::message).toList();
+    }
+
+    /** A row of a command state table: the command's state as the commands function last wrote it (a tombstone says nothing). */
+    private void commandState(Message<byte[]> message) {
+        if (message.getData() == null || message.getData().length == 0) {
+            return;
+        }
+        CommandRecord record = EventJson.read(message.getData(), CommandRecord.class);
+        status.commands().state(record.commandId(), record.state(), message.getPublishTime());
     }
 
     private void deadLetter(Message<byte[]> message) {
@@ -183,7 +205,7 @@ final class BusObserver implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        CompletableFuture.allOf(events.closeAsync(), deadLetters.closeAsync())
+        CompletableFuture.allOf(events.closeAsync(), deadLetters.closeAsync(), commandStates.closeAsync())
                 .completeOnTimeout(null, 5, TimeUnit.SECONDS).exceptionally(e -> null).join();
     }
 }

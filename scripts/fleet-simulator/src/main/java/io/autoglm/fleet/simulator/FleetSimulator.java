@@ -2,6 +2,8 @@ package io.autoglm.fleet.simulator;
 
 import io.autoglm.fleet.events.EventType;
 import io.autoglm.fleet.events.Events;
+import io.autoglm.fleet.events.command.CommandBatchRequested;
+import io.autoglm.fleet.events.command.CommandRequested;
 import io.autoglm.fleet.events.inference.InferenceRequested;
 import io.autoglm.fleet.events.pulsar.Topics;
 import io.cloudevents.CloudEvent;
@@ -45,9 +47,11 @@ public final class FleetSimulator {
         FleetStatus status = new FleetStatus();
         TenantTokens tokens = new TenantTokens(TenantTokens.readPrivateKey(options.signingKey()), Duration.ofHours(12));
         Instant start = Instant.now();
+        boolean throughGateway = !options.gateways().isEmpty();
         SimulatedFleet fleet = new SimulatedFleet(options.devices(), options.tenants(), FleetBehaviour.DEFAULT, options.seed(), start,
-                options.missing().contains("registry"));
+                options.missing().contains("registry"), throughGateway);
         SinkClient sink = new SinkClient(options.sink(), tokens, status);
+        GatewayLinks links = throughGateway ? new GatewayLinks(options.gateways(), tokens, status, new CommandExecution(options.seed(), 0.02)) : null;
         PulsarClient client = PulsarClient.builder().serviceUrl(options.pulsar()).build();
         BusObserver observer = new BusObserver(client, new Topics(options.namespace()), status);
         boolean terminal = System.console() != null;
@@ -59,7 +63,8 @@ public final class FleetSimulator {
         CountDownLatch finished = new CountDownLatch(1);
         long startNanos = System.nanoTime();
 
-        say("Simulating %d devices of %s against %s for %s%s", options.devices(), String.join(", ", options.tenants()), options.sink(),
+        say("Simulating %d devices of %s against %s for %s%s", options.devices(), String.join(", ", options.tenants()),
+                throughGateway ? "the gateway " + options.gateways() + " (operators and apps: " + options.sink() + ")" : options.sink(),
                 options.duration().map(StatusBoard::clock).orElse("as long as you like (Ctrl-C stops)"),
                 options.missing().isEmpty() ? "" : "; missing functions: " + String.join(", ", options.missing()));
         scheduler.scheduleAtFixedRate(() -> {
@@ -68,16 +73,30 @@ public final class FleetSimulator {
                 for (BusObserver.Registration answered; (answered = observer.nextRegistration()) != null; ) {
                     fleet.registered(answered.requestId(), answered.deviceId(), now);
                 }
+                for (BusObserver.Registration answered; links != null && (answered = links.nextRegistration()) != null; ) {
+                    fleet.registered(answered.requestId(), answered.deviceId(), now);
+                }
                 for (BusObserver.StatusChange change; (change = observer.nextStatusChange()) != null; ) {
                     fleet.statusChanged(change.deviceId(), change.status());
                 }
                 for (Outgoing outgoing : fleet.tick(now)) {
+                    long sentAt = System.currentTimeMillis();
                     for (CloudEvent event : outgoing.events()) {
                         if (event.getType().equals(EventType.INFERENCE_REQUESTED.type())) {
-                            status.inferenceSent(Events.payload(event, InferenceRequested.class).requestId(), System.currentTimeMillis());
+                            status.inferenceSent(Events.payload(event, InferenceRequested.class).requestId(), sentAt);
+                        } else if (event.getType().equals(EventType.COMMAND_REQUESTED.type())) {
+                            book(status.commands(), Events.payload(event, CommandRequested.class), sentAt);
+                        } else if (event.getType().equals(EventType.COMMAND_BATCH_REQUESTED.type())) {
+                            CommandBatchRequested batch = Events.payload(event, CommandBatchRequested.class);
+                            batch.commands().forEach(command -> book(status.commands(), command, sentAt));
+                            status.commands().batch(batch.batchId(), batch.commands().stream().map(CommandRequested::commandId).toList());
                         }
                     }
-                    sink.send(outgoing);
+                    if (outgoing.mode() == Outgoing.Mode.SOCKET) {
+                        links.send(outgoing.device(), outgoing.events().get(0));
+                    } else {
+                        sink.send(outgoing);
+                    }
                 }
             } catch (RuntimeException e) {
                 System.err.println("fleet-simulator: tick failed: " + e);
@@ -113,6 +132,9 @@ public final class FleetSimulator {
                     .forEach(System.out::println);
             System.out.flush();
             observer.close();
+            if (links != null) {
+                links.close();
+            }
             client.closeAsync();
             finished.countDown();
         }, "fleet-simulator-summary");
@@ -126,6 +148,15 @@ public final class FleetSimulator {
         } else {
             finished.await();
         }
+    }
+
+    /** The commands function's execution timeout when a command names none (autoglm.commands.default-timeout). */
+    private static final long DEFAULT_TIMEOUT_MS = 60_000;
+    private static final long DEFAULT_TTL_MS = 60_000;
+
+    private static void book(CommandBook book, CommandRequested command, long sentAt) {
+        book.requested(command.commandId(), sentAt, command.ttlMs() == null ? DEFAULT_TTL_MS : command.ttlMs(),
+                command.timeoutMs() == null ? DEFAULT_TIMEOUT_MS : command.timeoutMs());
     }
 
     private static void say(String format, Object... arguments) {

@@ -41,6 +41,15 @@ final class FleetStatus {
     private final LongAdder deadLetters = new LongAdder();
     private final Map<String, LongAdder> deadLetterReasons = new ConcurrentHashMap<>();
     private volatile String lastRefusal = "";
+    private final CommandBook commands = new CommandBook();
+    private final Map<String, String> gatewayOfDevice = new ConcurrentHashMap<>();
+    private final LongAdder gatewayFramesWritten = new LongAdder();
+    private final LongAdder gatewayFramesLost = new LongAdder();
+    private final LongAdder gatewaySockets = new LongAdder();
+    private final Map<String, LongAdder> gatewayErrors = new ConcurrentHashMap<>();
+    private final LongAdder duplicateDeliveries = new LongAdder();
+    private final LongAdder canceledOnDevices = new LongAdder();
+    private final LongAdder commandsRun = new LongAdder();
 
     /** A request of {@code events} went to the sink; one of the answers below follows (until then it is in flight). */
     void sent(int events) {
@@ -149,6 +158,48 @@ final class FleetStatus {
         deadLetterReasons.computeIfAbsent(key, r -> new LongAdder()).increment();
     }
 
+    CommandBook commands() {
+        return commands;
+    }
+
+    /** A device wrote a frame to its socket ({@code written}), or lost one (the socket closed under it, or was not open for long). */
+    void gatewayFrame(boolean written) {
+        (written ? gatewayFramesWritten : gatewayFramesLost).increment();
+    }
+
+    /** A device's socket opened (+1) or closed (-1). */
+    void gatewayConnected(int delta) {
+        gatewaySockets.add(delta);
+    }
+
+    /** The gateway refused a frame of a device ({@code code} of its gateway.error), or sent one a device could not read. */
+    void gatewayError(String code) {
+        gatewayErrors.computeIfAbsent(code, c -> new LongAdder()).increment();
+    }
+
+    /** A command a device had already executed came again (at-least-once delivery): dropped, not run twice. */
+    void duplicateDelivery() {
+        duplicateDeliveries.increment();
+    }
+
+    /** A device took a command that came down its socket and runs it. */
+    void commandRun() {
+        commandsRun.increment();
+    }
+
+    void commandCanceledOnDevice(String commandId) {
+        canceledOnDevices.increment();
+    }
+
+    /** The presence table says which gateway replica holds {@code deviceId} (null: none). */
+    void presence(String deviceId, String gateway) {
+        if (gateway == null) {
+            gatewayOfDevice.remove(deviceId);
+        } else {
+            gatewayOfDevice.put(deviceId, gateway);
+        }
+    }
+
     Snapshot snapshot() {
         Map<String, int[]> statuses = new TreeMap<>();
         registeredPerTenant.keySet().forEach(tenant -> statuses.put(tenant, new int[3]));
@@ -172,8 +223,15 @@ final class FleetStatus {
             sink = new SinkCounts(sentEvents, acceptedEvents, refusedEvents, unavailableEvents, unansweredEvents, inFlightEvents, skippedEvents,
                     lastRefusal);
         }
+        Map<String, Long> perGateway = new TreeMap<>();
+        gatewayOfDevice.values().forEach(gateway -> perGateway.merge(gateway, 1L, Long::sum));
+        Map<String, Long> errors = new TreeMap<>();
+        gatewayErrors.forEach((code, count) -> errors.put(code, count.sum()));
+        GatewayCounts gateway = new GatewayCounts(gatewaySockets.sum(), perGateway, gatewayFramesWritten.sum(), gatewayFramesLost.sum(), errors,
+                duplicateDeliveries.sum(), canceledOnDevices.sum(), commandsRun.sum());
         return new Snapshot(System.nanoTime(), statuses, registered, registrationsRejected.sum(), lastRegistrationRejection, sink, busEvents.sum(),
-                decided, rejected, lastRejection, Percentiles.of(latencies), inferenceSentAt.size(), failures, deadLetters.sum(), reasons);
+                decided, rejected, lastRejection, Percentiles.of(latencies), inferenceSentAt.size(), failures, deadLetters.sum(), reasons,
+                gateway, commands.counts(System.currentTimeMillis()));
     }
 
     /**
@@ -184,7 +242,20 @@ final class FleetStatus {
     record Snapshot(long at, Map<String, int[]> statuses, Map<String, Long> registered, long registrationsRejected,
             String lastRegistrationRejection, SinkCounts sink, long busEvents,
             Map<String, Long> decisions, Map<String, Long> rejections, String lastRejection, Percentiles inference, int inferencePending,
-            Map<String, Long> inferenceFailures, long deadLetters, Map<String, Long> deadLetterReasons) {
+            Map<String, Long> inferenceFailures, long deadLetters, Map<String, Long> deadLetterReasons, GatewayCounts gateway,
+            CommandBook.Counts commands) {
+    }
+
+    /**
+     * The devices' side of the gateway.
+     *
+     * @param sockets    devices with a socket open now (as the simulator sees them)
+     * @param perReplica devices per gateway replica, as the presence table says
+     * @param duplicates  commands delivered again to a device that had run them (dropped there)
+     * @param commandsRun commands devices took from their sockets and ran
+     */
+    record GatewayCounts(long sockets, Map<String, Long> perReplica, long framesWritten, long framesLost, Map<String, Long> errors,
+            long duplicates, long canceledOnDevices, long commandsRun) {
     }
 
     /**

@@ -60,18 +60,23 @@ final class SimulatedFleet {
     private final Map<String, Double> commandCredit = new HashMap<>();
     private final List<String> tenants;
     private final boolean provisionalIds;
+    private final boolean throughGateway;
     private Instant lastTick;
     private long sequence;
 
     /**
      * @param provisionalIds give devices ids of their own instead of waiting for the registry (when the
      *                       registry function is missing, so heartbeats still flow)
+     * @param throughGateway devices speak over their own socket to the device gateway (registrations, heartbeats) rather
+     *                       than to the ingress sink
      */
-    SimulatedFleet(int size, List<String> tenants, FleetBehaviour behaviour, long seed, Instant start, boolean provisionalIds) {
+    SimulatedFleet(int size, List<String> tenants, FleetBehaviour behaviour, long seed, Instant start, boolean provisionalIds,
+                   boolean throughGateway) {
         this.behaviour = Objects.requireNonNull(behaviour);
         this.random = new Random(seed);
         this.tenants = List.copyOf(tenants);
         this.provisionalIds = provisionalIds;
+        this.throughGateway = throughGateway;
         for (int i = 0; i < size; i++) {
             String tenant = tenants.get(i % tenants.size());
             String serial = String.format("%s-%04d", tenant, i / tenants.size());
@@ -149,7 +154,7 @@ final class SimulatedFleet {
         byRegistration.put(device.registrationId(), device);
         CloudEvent event = Events.newEvent(EventType.DEVICE_REGISTRATION_REQUESTED, source("devices", device), device.tenant(),
                 device.serial(), device.declaration()).withId(device.registrationId()).build();
-        outgoing.add(Outgoing.structured(device.tenant(), event));
+        outgoing.add(throughGateway ? Outgoing.socket(device, event) : Outgoing.structured(device.tenant(), event));
     }
 
     private void heartbeat(SimulatedDevice device, Instant now, List<Outgoing> outgoing) {
@@ -164,7 +169,7 @@ final class SimulatedFleet {
                 null, random.nextInt(3)), new Battery(0.2 + random.nextDouble() * 0.8, random.nextBoolean()), 20 + random.nextDouble() * 80);
         CloudEvent event = Events.newEvent(EventType.DEVICE_HEARTBEAT, source("devices", device), device.tenant(), device.deviceId(), payload)
                 .withId(device.deviceId() + "-hb-" + seq).build();
-        outgoing.add(Outgoing.binary(device.tenant(), event));
+        outgoing.add(throughGateway ? Outgoing.socket(device, event) : Outgoing.binary(device.tenant(), event));
         double spread = (random.nextDouble() * 2 - 1) * device.jitter();
         device.nextHeartbeat(now.plusMillis(Math.round(device.interval().toMillis() * (1 + spread))));
     }
@@ -245,7 +250,7 @@ final class SimulatedFleet {
                         // a WASM runtime has no apps, home screen or Back action: the registry refuses them
                         ? List.of(AgentAction.TAP, AgentAction.TYPE, AgentAction.SWIPE, AgentAction.LONG_PRESS, AgentAction.WAIT)
                         : List.of(AgentAction.LAUNCH, AgentAction.TAP, AgentAction.TYPE, AgentAction.SWIPE, AgentAction.BACK, AgentAction.HOME,
-                                AgentAction.LONG_PRESS, AgentAction.WAIT),
+                                AgentAction.LONG_PRESS, AgentAction.WAIT, AgentAction.OBSERVE),
                 List.of());
         return new DeviceDeclaration(tenant, capabilities, Map.of("serial", serial.toUpperCase(), "board", "sim-" + platform.name()));
     }

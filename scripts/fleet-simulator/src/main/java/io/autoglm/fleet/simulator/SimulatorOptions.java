@@ -11,10 +11,13 @@ import java.util.Optional;
 /**
  * The simulator's command line (given by {@code scripts/run-local}).
  *
- * @param missing functions that are not running (their decisions will not come)
+ * @param missing  functions that are not running (their decisions will not come)
+ * @param gateways the device gateway's replicas ({@code ws://host:port/devices/v1}); when given, devices connect there over
+ *                 their own sockets and execute the commands that come down, otherwise they send to the sink and
+ *                 receive nothing
  */
 record SimulatorOptions(URI sink, String pulsar, String namespace, Path signingKey, int devices, List<String> tenants,
-        Optional<Duration> duration, long seed, List<String> missing) {
+        Optional<Duration> duration, long seed, List<String> missing, List<URI> gateways) {
 
     static SimulatorOptions parse(String[] args) {
         URI sink = null;
@@ -26,6 +29,7 @@ record SimulatorOptions(URI sink, String pulsar, String namespace, Path signingK
         Optional<Duration> duration = Optional.empty();
         long seed = 1;
         List<String> missing = List.of();
+        List<URI> gateways = List.of();
         List<String> rest = new ArrayList<>(Arrays.asList(args));
         while (!rest.isEmpty()) {
             String option = rest.remove(0);
@@ -43,12 +47,13 @@ record SimulatorOptions(URI sink, String pulsar, String namespace, Path signingK
                 case "--duration" -> duration = Optional.of(Duration.parse(value));
                 case "--seed" -> seed = Long.parseLong(value);
                 case "--missing" -> missing = List.of(value.split(","));
+                case "--gateways" -> gateways = Arrays.stream(value.split(",")).map(URI::create).toList();
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
         if (sink == null || pulsar == null || key == null) {
             throw new IllegalArgumentException("--sink, --pulsar and --signing-key are required");
         }
-        return new SimulatorOptions(sink, pulsar, namespace, key, devices, tenants, duration, seed, missing);
+        return new SimulatorOptions(sink, pulsar, namespace, key, devices, tenants, duration, seed, missing, gateways);
     }
 }

@@ -28,6 +28,8 @@ final class StatusBoard {
                         + " | bus: %.0f events/s", sink.accepted(), (sink.accepted() - before.sink().accepted()) / seconds, sink.refused(),
                 sink.unavailable(), sink.unanswered(), sink.inFlight(), (now.busEvents() - before.busEvents()) / seconds));
         lines.add(String.format(Locale.ROOT, "         routing: %s", decisions(now.decisions())));
+        lines.add(String.format(Locale.ROOT, "         commands: %s", commands(now.commands())));
+        lines.add(String.format(Locale.ROOT, "         gateway: %s", gateway(now.gateway())));
         lines.add(String.format(Locale.ROOT, "         rejected because: %s", rejections(now.rejections(), 3)));
         lines.add(String.format(Locale.ROOT, "         inference: %s | dead letters: %,d", inference(now), now.deadLetters()));
         return lines;
@@ -64,6 +66,13 @@ final class StatusBoard {
             lines.add(String.format(Locale.ROOT, "  rejected        %s", rejections(end.rejections(), 5)));
             lines.add("                  the last: " + truncate(String.valueOf(end.lastRejection()), 200));
         }
+        lines.add(String.format(Locale.ROOT, "  commands        %s", commands(end.commands())));
+        CommandBook.Counts commands = end.commands();
+        lines.add(String.format(Locale.ROOT, "                  %,d requested = %,d ended + %,d within their deadlines + %,d overdue%s", commands.requested(),
+                commands.ended(), commands.requested() - commands.ended() - commands.overdue(), commands.overdue(),
+                commands.overdue() == 0 ? " (every command requested is in one terminal state or still within its deadlines)"
+                        : " (neither ended nor within their deadlines: the command lifecycle lost them)"));
+        lines.add(String.format(Locale.ROOT, "  gateway         %s", gateway(end.gateway())));
         lines.add(String.format(Locale.ROOT, "  inference       %s", inference(end)));
         if (!end.inferenceFailures().isEmpty()) {
             lines.add("                  failed: " + end.inferenceFailures());
@@ -90,6 +99,30 @@ final class StatusBoard {
             long registered = snapshot.registered().getOrDefault(tenant.getKey(), 0L);
             return text.append(" (").append(registered).append(" registered)").toString();
         }).collect(Collectors.joining(" | "));
+    }
+
+    private static String commands(CommandBook.Counts counts) {
+        if (counts.requested() == 0) {
+            return "none requested yet";
+        }
+        String states = counts.byState().entrySet().stream().map(e -> String.format(Locale.ROOT, "%,d %s", e.getValue(), e.getKey()))
+                .collect(Collectors.joining(", "));
+        Percentiles trip = counts.roundTrip();
+        return String.format(Locale.ROOT, "%s%s%s | round trip %s", states.isEmpty() ? "" : states + ", ",
+                counts.refused() == 0 ? "" : String.format(Locale.ROOT, "%,d refused by the router, ", counts.refused()),
+                String.format(Locale.ROOT, "%,d not in the table yet", counts.unknown()),
+                trip.count() == 0 ? "-" : String.format(Locale.ROOT, "p50 %.0f ms, p99 %.0f ms (%,d)", trip.p50(), trip.p99(), trip.count()));
+    }
+
+    private static String gateway(FleetStatus.GatewayCounts gateway) {
+        if (gateway.sockets() == 0 && gateway.framesWritten() == 0) {
+            return "no device on a socket";
+        }
+        String replicas = gateway.perReplica().entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %,d", e.getKey(), e.getValue()))
+                .collect(Collectors.joining(", "));
+        return String.format(Locale.ROOT, "%,d sockets open (presence: %s), %,d commands run on devices, %,d frames written, %,d lost, errors %s,"
+                        + " %,d duplicate deliveries dropped", gateway.sockets(), replicas.isEmpty() ? "-" : replicas, gateway.commandsRun(),
+                gateway.framesWritten(), gateway.framesLost(), gateway.errors().isEmpty() ? "none" : gateway.errors(), gateway.duplicates());
     }
 
     private static String decisions(Map<String, Long> decisions) {

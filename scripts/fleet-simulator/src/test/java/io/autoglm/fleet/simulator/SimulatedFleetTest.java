@@ -63,7 +63,7 @@ class SimulatedFleetTest {
 
     @Test
     void devicesRegisterOnceAnsweredThenBeatAboutOncePerIntervalInOrder() {
-        SimulatedFleet fleet = new SimulatedFleet(20, List.of("acme", "globex"), QUIET, 7, START, false);
+        SimulatedFleet fleet = new SimulatedFleet(20, List.of("acme", "globex"), QUIET, 7, START, false, false);
 
         List<Outgoing> sent = run(fleet, 30);
 
@@ -83,7 +83,7 @@ class SimulatedFleetTest {
 
     @Test
     void anUnansweredRegistrationIsSentAgainAfterTheRetryDelay() {
-        SimulatedFleet fleet = new SimulatedFleet(1, List.of("acme"), QUIET, 3, START, false);
+        SimulatedFleet fleet = new SimulatedFleet(1, List.of("acme"), QUIET, 3, START, false, false);
         List<CloudEvent> registrations = new ArrayList<>();
         for (int tick = 0; tick <= 250; tick++) {
             fleet.tick(START.plusMillis(tick * 100L)).forEach(o -> registrations.addAll(o.events()));
@@ -95,7 +95,7 @@ class SimulatedFleetTest {
     void devicesDropOutAndComeBack() {
         FleetBehaviour flaky = new FleetBehaviour(Duration.ofSeconds(1), 0.05, Duration.ofSeconds(5), Duration.ofSeconds(6),
                 0, 0, Duration.ofHours(1), 10, Duration.ofSeconds(10));
-        SimulatedFleet fleet = new SimulatedFleet(10, List.of("acme"), flaky, 11, START, true);
+        SimulatedFleet fleet = new SimulatedFleet(10, List.of("acme"), flaky, 11, START, true, false);
 
         List<Outgoing> sent = run(fleet, 120);
 
@@ -122,7 +122,7 @@ class SimulatedFleetTest {
 
     @Test
     void operatorsSendNoCommandWhileNoDeviceOfTheirTenantIsOnline() {
-        SimulatedFleet fleet = new SimulatedFleet(10, List.of("acme", "globex"), COMMANDS, 5, START, true);
+        SimulatedFleet fleet = new SimulatedFleet(10, List.of("acme", "globex"), COMMANDS, 5, START, true, false);
 
         List<Outgoing> sent = run(fleet, 20, device -> device.tenant().equals("acme") ? LivenessStatus.OFFLINE : LivenessStatus.ONLINE);
 
@@ -133,7 +133,7 @@ class SimulatedFleetTest {
 
     @Test
     void everyCommandAsksForWhatADeviceOfItsTenantThatIsOnlineRegistered() {
-        SimulatedFleet fleet = new SimulatedFleet(40, List.of("acme", "globex"), COMMANDS, 9, START, true);
+        SimulatedFleet fleet = new SimulatedFleet(40, List.of("acme", "globex"), COMMANDS, 9, START, true, false);
         // half the fleet ONLINE, the rest SUSPECT or OFFLINE
         Function<SimulatedDevice, LivenessStatus> statusOf = device -> switch (Math.floorMod(device.serial().hashCode(), 4)) {
             case 0, 1 -> LivenessStatus.ONLINE;
@@ -176,7 +176,7 @@ class SimulatedFleetTest {
     void commandsFlowAtTheirRateAndInferenceComesInBatches() {
         FleetBehaviour busy = new FleetBehaviour(Duration.ofSeconds(1), 0, Duration.ofSeconds(8), Duration.ofSeconds(20),
                 4, 0.25, Duration.ofSeconds(5), 12, Duration.ofSeconds(10));
-        SimulatedFleet fleet = new SimulatedFleet(4, List.of("acme", "globex"), busy, 5, START, true);
+        SimulatedFleet fleet = new SimulatedFleet(4, List.of("acme", "globex"), busy, 5, START, true, false);
 
         List<Outgoing> sent = run(fleet, 20);
 

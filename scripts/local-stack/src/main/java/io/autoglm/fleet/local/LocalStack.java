@@ -50,6 +50,14 @@ public final class LocalStack {
     public static final List<String> SINK_JVM = List.of("-Xms32m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Xss512k", "-XX:ReservedCodeCacheSize=64m", "-XX:+ExitOnOutOfMemoryError");
 
+    /**
+     * The device gateway, as its manifest runs it: C1 only and a small heap (its sockets' buffers are Netty's, off heap, and
+     * bounded per connection).
+     */
+    public static final List<String> GATEWAY_JVM = List.of("-Xms32m", "-Xmx128m", "-XX:MaxDirectMemorySize=64m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:ReservedCodeCacheSize=64m", "-XX:+ExitOnOutOfMemoryError");
+    private static final int GATEWAY_REPLICAS = 2;
+
     /** A function of the system: its module, the heap it gets, and its own settings. */
     private record FunctionSpec(String name, List<String> jvm, Map<String, String> properties, Map<String, String> environment,
             Duration readyTimeout) {
@@ -73,6 +81,7 @@ public final class LocalStack {
     private final Supervisor supervisor;
     private LocalSigningKey signingKey;
     private PulsarStandalone broker;
+    private List<StackProcess> gateways = List.of();
     private StackProcess simulator;
     private volatile boolean stopping;
 
@@ -121,11 +130,21 @@ public final class LocalStack {
         List<StackProcess> functions = startFunctions();
         StackProcess sink = startSink();
         StackProcess dispatcher = startDispatcher(functions);
-        List<StackProcess> all = new ArrayList<>(processes);
+        List<StackProcess> gateways = startGateways();
         if (!await(sink, "/q/health/ready", Duration.ofSeconds(60)) | !await(dispatcher, "/q/health/ready", Duration.ofSeconds(90))) {
             say("the bridge did not start; see the logs above. Stopping.");
             return 1;
         }
+        for (StackProcess gateway : List.copyOf(gateways)) {
+            if (!await(gateway, "/q/health/ready", Duration.ofSeconds(60))) {
+                say("  %s did not get ready: the devices connect to the other replicas", gateway.name());
+                gateway.stop(GRACE);
+                gateways.remove(gateway);
+                processes.remove(gateway);
+            }
+        }
+        this.gateways = gateways;
+        List<StackProcess> all = new ArrayList<>(processes);
         ProcessWatchdog.watch(ProcessHandle.current(), processes.stream().map(p -> p.process().toHandle()).toList(),
                 state.resolve("logs").resolve("watchdog.log"));
         for (StackProcess process : all) {
@@ -297,6 +316,33 @@ public final class LocalStack {
         return launch("trigger-dispatcher", port, StackProcess.java(DISPATCHER_JVM, properties, List.of("-jar", jar.toString())), Map.of());
     }
 
+    /**
+     * The device gateway's replicas ({@value #GATEWAY_REPLICAS}), each on a port of its own, as a cluster runs several behind
+     * one address: the simulated devices spread over them and move to another when one goes. They verify enrolment tokens
+     * with the sink's key, and sign device credentials with one secret they share (kept in the stack's state, so devices stay
+     * enrolled across runs). Without the gateway built, the devices send to the sink as before and receive nothing.
+     */
+    private List<StackProcess> startGateways() throws IOException {
+        Path jar = repo.resolve("triggers/device-gateway/target/quarkus-app/quarkus-run.jar");
+        List<StackProcess> started = new ArrayList<>();
+        if (!Files.isRegularFile(jar)) {
+            say("  %-19s not built (%s): devices send to the sink and receive no commands", "device-gateway", repo.relativize(jar));
+            return started;
+        }
+        String secret = GatewaySecret.in(state.resolve("gateway"));
+        for (int replica = 0; replica < GATEWAY_REPLICAS; replica++) {
+            String name = "device-gateway-" + replica;
+            int port = PulsarStandalone.freePort();
+            Map<String, String> properties = service(port, broker.serviceUrl());
+            properties.put("mp.jwt.verify.publickey.location", signingKey.publicKey().toString());
+            properties.put("autoglm.gateway.replica", name);
+            properties.put("autoglm.gateway.credentials.secret", secret);
+            properties.put("autoglm.gateway.screenshots.directory", state.resolve("blobs").toString());
+            started.add(launch(name, port, StackProcess.java(GATEWAY_JVM, properties, List.of("-jar", jar.toString())), Map.of()));
+        }
+        return started;
+    }
+
     private StackProcess startSimulator(StackProcess sink) throws IOException {
         Path jar = repo.resolve("scripts/fleet-simulator/target/fleet-simulator.jar");
         if (!Files.isRegularFile(jar)) {
@@ -310,6 +356,10 @@ public final class LocalStack {
                 "--devices", Integer.toString(options.devices()), "--tenants", String.join(",", options.tenants()),
                 "--seed", Long.toString(options.seed())));
         options.duration().ifPresent(duration -> arguments.addAll(List.of("--duration", duration.toString())));
+        if (!gateways.isEmpty()) {
+            arguments.addAll(List.of("--gateways", gateways.stream().map(gateway -> gateway.url().replaceFirst("^http", "ws") + "/devices/v1")
+                    .collect(java.util.stream.Collectors.joining(","))));
+        }
         if (!missing.isEmpty()) {
             arguments.addAll(List.of("--missing", String.join(",", missing.keySet())));
         }

@@ -56,7 +56,8 @@ final class Screenshots {
             HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(ref.uri()).timeout(timeout).GET().build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream body = response.body()) {
-                if (response.statusCode() == 404 || response.statusCode() == 410) {
+                // an S3 presigned URL answers 403 once it expired (and for a deleted object without list rights): gone, not our fault
+                if (response.statusCode() == 403 || response.statusCode() == 404 || response.statusCode() == 410) {
                     throw missing(ref, "HTTP " + response.statusCode());
                 }
                 if (response.statusCode() != 200) {

@@ -345,6 +345,17 @@ class RemoteVersionTest {
     }
 
     @Test
+    void aScreenshotWhosePresignedUrlExpiredIsTheRequestsFaultNotARetry() throws Exception {
+        streams(sse("<answer>do(action=\"Back\")</answer>"));
+        backend.stubFor(get(urlEqualTo("/blobs/acme/expired.png")).willReturn(aResponse().withStatus(403)));
+        screenshot = new ScreenshotRef(java.net.URI.create(backend.baseUrl() + "/blobs/acme/expired.png"), screenshot.sha256(), 108, 240);
+        InferenceFailure failure = failure(open().infer(step(List.of())));
+        assertThat(failure.reason()).isEqualTo(FailureReason.BAD_REQUEST);
+        assertThat(failure.getMessage()).contains("is not in the blob store (HTTP 403)");
+        backend.verify(0, postRequestedFor(urlEqualTo(CHAT)));
+    }
+
+    @Test
     void textsSentToAVisionLanguageModelAreRefused() {
         assertThatThrownBy(() -> open().infer(new InferenceRequested("inf-2", "phone", List.of("hello"), null, null, null)))
                 .isInstanceOfSatisfying(InferenceFailure.class, refused -> assertThat(refused.getMessage()).contains("send it an agent step"));

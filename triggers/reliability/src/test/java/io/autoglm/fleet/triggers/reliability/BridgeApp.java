@@ -82,6 +82,29 @@ final class BridgeApp implements AutoCloseable {
                 logs.resolve("ingress-sink.log"));
     }
 
+    /**
+     * A device gateway replica: enrolment tokens verified with the tests' key, device credentials signed with {@code secret}
+     * (base64, shared by every replica), screenshots under {@code logs}.
+     */
+    static BridgeApp gateway(String serviceUrl, String namespace, String replica, String secret, Map<String, String> settings, Path logs)
+            throws IOException {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("autoglm.pulsar.service-url", serviceUrl);
+        properties.put("autoglm.pulsar.namespace", namespace);
+        properties.put("mp.jwt.verify.publickey.location", SIGNING_KEY.publicKey().toString());
+        properties.put("autoglm.gateway.replica", replica);
+        properties.put("autoglm.gateway.credentials.secret", secret);
+        properties.put("autoglm.gateway.screenshots.directory", logs.resolve("screenshots").toString());
+        properties.putAll(settings);
+        return new BridgeApp(replica, LocalStack.GATEWAY_JVM, REPO.resolve("triggers/device-gateway/target/quarkus-app/quarkus-run.jar"),
+                properties, logs.resolve(replica + ".log"));
+    }
+
+    /** The WebSocket endpoint devices connect to. */
+    URI devicesUri() {
+        return URI.create("ws://127.0.0.1:" + port + "/devices/v1");
+    }
+
     /** Starts the process and waits for readiness. */
     BridgeApp start() throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));

@@ -1,0 +1,16 @@
+package io.autoglm.fleet.triggers.gateway;
+
+import io.autoglm.fleet.events.agent.ScreenshotRef;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where the gateway puts the screenshots devices send inline, so events carry a claim check
+ * ({@link ScreenshotRef}: URI, SHA-256, size) and never the image. The filesystem one serves until the
+ * model store's blob store takes its place.
+ */
+public interface ScreenshotSink {
+
+    /** Stores {@code png} of {@code deviceId}; completes with where it is, or fails (the device is told {@code unavailable}). */
+    CompletableFuture<ScreenshotRef> store(String tenant, String deviceId, byte[] png, int width, int height);
+}
