@@ -97,7 +97,8 @@ class DeviceAgentIT {
                     .answer("shell getprop ro.serialno", "37121FDJH004UR\n")
                     .answer("shell nproc", "8\n")
                     .answer("shell cat /proc/meminfo", "MemTotal: 7849164 kB\nMemAvailable: 3924582 kB\n")
-                    .answer("exec-out screencap -p", screen);
+                    .answer("exec-out screencap -p", screen)
+                    .answer("shell dumpsys window", "  mCurrentFocus=Window{1 u0 com.android.settings/.Settings}\n");
             String token = new TenantTokens(TenantTokens.readPrivateKey(BridgeApp.SIGNING_KEY.privateKey()), Duration.ofHours(1)).token(TENANT);
             AgentSettings settings = new AgentSettings(gateway.devicesUri(), token, null, new Location("local", null), NetworkType.WIFI,
                     Map.of(), Duration.ofSeconds(1), 2, 64, Duration.ofSeconds(20), Duration.ofMillis(200), Duration.ofSeconds(2));
@@ -122,6 +123,7 @@ class DeviceAgentIT {
             assertThat(observed.observation().inline()).as("no image on the bus").isFalse();
             assertThat(observed.observation().screenshot().sha256()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(screen)));
             assertThat(observed.observation().screenshot().width()).isEqualTo(108);
+            assertThat(observed.observation().currentApp()).isNotBlank();
             assertThat(Files.readAllBytes(Path.of(observed.observation().screenshot().uri()))).isEqualTo(screen);
             assertThat(adb.commandLines()).contains("exec-out screencap -p");
         } finally {
@@ -152,6 +154,7 @@ class DeviceAgentIT {
 
     private static CloudEvent next(Consumer<byte[]> consumer, Predicate<CloudEvent> wanted, Duration timeout) throws Exception {
         long until = System.nanoTime() + timeout.toNanos();
+        List<String> seen = new ArrayList<>();
         while (System.nanoTime() < until) {
             Message<byte[]> message = consumer.receive(500, TimeUnit.MILLISECONDS);
             if (message == null) {
@@ -162,8 +165,9 @@ class DeviceAgentIT {
             if (wanted.test(event)) {
                 return event;
             }
+            seen.add(event.getType() + " " + new String(event.getData().toBytes(), java.nio.charset.StandardCharsets.UTF_8));
         }
-        throw new AssertionError("nothing wanted on " + consumer.getTopic() + " within " + timeout);
+        throw new AssertionError("nothing wanted on " + consumer.getTopic() + " within " + timeout + "; seen: " + seen);
     }
 
     private static byte[] png(int width, int height) throws Exception {
