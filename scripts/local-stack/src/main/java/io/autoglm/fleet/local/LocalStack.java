@@ -337,7 +337,7 @@ public final class LocalStack {
             properties.put("mp.jwt.verify.publickey.location", signingKey.publicKey().toString());
             properties.put("autoglm.gateway.replica", name);
             properties.put("autoglm.gateway.credentials.secret", secret);
-            properties.put("autoglm.gateway.screenshots.directory", state.resolve("blobs").toString());
+            properties.put("autoglm.gateway.screenshots.store", state.resolve("blobs").toString());
             started.add(launch(name, port, StackProcess.java(GATEWAY_JVM, properties, List.of("-jar", jar.toString())), Map.of()));
         }
         return started;

@@ -5,6 +5,7 @@ import io.autoglm.fleet.events.EventJson;
 import io.autoglm.fleet.events.EventType;
 import io.autoglm.fleet.events.Events;
 import io.autoglm.fleet.events.Failures;
+import io.autoglm.fleet.events.Problem;
 import io.autoglm.fleet.events.Rejection;
 import io.autoglm.fleet.events.command.CommandDelivered;
 import io.autoglm.fleet.events.command.CommandDispatched;
@@ -14,6 +15,7 @@ import io.autoglm.fleet.events.pulsar.PulsarEventPublisher;
 import io.autoglm.fleet.events.pulsar.Topics;
 import io.autoglm.fleet.events.session.GatewayDraining;
 import io.autoglm.fleet.events.session.GatewayError;
+import io.autoglm.fleet.modelstore.blob.InvalidBlobException;
 import io.autoglm.fleet.triggers.ingress.EventIngress;
 import io.cloudevents.CloudEvent;
 import org.jboss.logging.Logger;
@@ -167,8 +169,12 @@ public final class DeviceSessions {
             Caller.Device device = (Caller.Device) from.caller();
             screenshots.store(device.tenant(), device.deviceId(), store.png(), store.width(), store.height())
                     .whenComplete((where, failure) -> {
-                        if (failure != null) {
-                            LOG.warnf("device %s of %s: %s", device.deviceId(), device.tenant(), Failures.unwrap(failure).getMessage());
+                        Throwable cause = failure == null ? null : Failures.unwrap(failure);
+                        if (cause instanceof InvalidBlobException invalid) {
+                            refuse(from, new GatewayError(InboundFrames.INVALID_EVENT, "the screenshot was refused: " + invalid.getMessage(),
+                                    store.event().getId(), List.of(new Problem("data.observation.png", invalid.getMessage()))));
+                        } else if (cause != null) {
+                            LOG.warnf("device %s of %s: %s", device.deviceId(), device.tenant(), cause.getMessage());
                             refuse(from, new GatewayError(InboundFrames.UNAVAILABLE, "the screenshot could not be stored; nothing was "
                                     + "written: send the result again", store.event().getId(), List.of()));
                         } else {

@@ -108,7 +108,8 @@ public class DeviceSocketRoute {
         socket.pongHandler(data -> session.heard(System.nanoTime()));
         socket.exceptionHandler(failure -> {
             String message = String.valueOf(failure.getMessage());
-            if (message.contains("exceeds maximum size") || message.contains("Max frame length")) {
+            // Vert.x's words when a message (aggregated from its frames) or one frame is over the limit
+            if (message.contains("max message size") || message.contains("exceeds maximum size") || message.contains("Max frame length")) {
                 session.close(InboundFrames.CLOSE_TOO_BIG, "frame over " + settings.maxFrameSize().asLongValue() + " bytes");
             } else {
                 LOG.debugf("socket %s: %s", session.connectionId(), message);

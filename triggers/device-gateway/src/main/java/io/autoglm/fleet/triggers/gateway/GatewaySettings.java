@@ -108,15 +108,26 @@ public interface GatewaySettings {
         Duration lifetime();
     }
 
-    /** The filesystem blob store for screenshots (until the model store's blob store serves them). */
+    /** Where observations' screenshots go: the model store's blob store. */
     interface Screenshots {
-        /** The directory, one folder per tenant and device below it. */
+        /**
+         * The blob store's location, as the model store takes it: a directory (or {@code file:} URI), or
+         * {@code s3://bucket/prefix?endpoint=...&region=...} (presigned URLs in the events; credentials from the AWS
+         * SDK's default chain).
+         */
         @WithDefault("${java.io.tmpdir}/autoglm-screenshots")
-        Path directory();
+        String store();
 
-        /** How long a screenshot is kept. */
+        /** How long a screenshot is kept (rounded up to the hour; at most 7 days). */
         @WithDefault("PT24H")
         Duration ttl();
+
+        /**
+         * How often this replica removes expired screenshots ({@code 0s}: never, when a cron job runs
+         * {@code model-store blobs sweep} instead, as a cluster of several replicas should).
+         */
+        @WithDefault("10m")
+        Duration sweepInterval();
     }
 
     /** What a replica tells its devices when it shuts down. */

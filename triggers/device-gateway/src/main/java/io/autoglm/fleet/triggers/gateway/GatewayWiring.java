@@ -3,6 +3,8 @@ package io.autoglm.fleet.triggers.gateway;
 import io.autoglm.fleet.events.pulsar.PulsarEventPublisher;
 import io.autoglm.fleet.events.pulsar.Topics;
 import io.autoglm.fleet.events.validation.EventValidator;
+import io.autoglm.fleet.modelstore.blob.BlobStore;
+import io.autoglm.fleet.modelstore.blob.BlobStores;
 import io.autoglm.fleet.service.BearerTokens;
 import io.autoglm.fleet.triggers.ingress.EventIngress;
 import io.smallrye.jwt.auth.principal.JWTParser;
@@ -25,7 +27,6 @@ import java.util.concurrent.Executors;
 public class GatewayWiring {
 
     private static final Logger LOG = Logger.getLogger(GatewayWiring.class);
-    private static final Duration SWEEP_EVERY = Duration.ofMinutes(10);
 
     private final ExecutorService blocking = Executors.newFixedThreadPool(2, runnable -> {
         Thread thread = new Thread(runnable, "gateway-screenshots");
@@ -64,16 +65,29 @@ public class GatewayWiring {
 
     @Produces
     @Singleton
-    ScreenshotSink screenshots(GatewaySettings settings, Vertx vertx) {
-        FileScreenshotSink files = new FileScreenshotSink(settings.screenshots().directory(), settings.screenshots().ttl(), blocking);
-        vertx.setPeriodic(SWEEP_EVERY.toMillis(), id -> blocking.execute(() -> {
-            try {
-                files.sweep(java.time.Instant.now());
-            } catch (RuntimeException e) {
-                LOG.warnf("screenshot sweep: %s", e.getMessage());
-            }
-        }));
-        return files;
+    BlobStore blobs(GatewaySettings settings, Clock clock) {
+        return BlobStores.fromUri(settings.screenshots().store(), clock);
+    }
+
+    void close(@Disposes BlobStore blobs) {
+        blobs.close();
+    }
+
+    @Produces
+    @Singleton
+    ScreenshotSink screenshots(GatewaySettings settings, BlobStore blobs, Vertx vertx, Clock clock) {
+        Duration every = settings.screenshots().sweepInterval();
+        if (!every.isZero() && !every.isNegative()) {
+            vertx.setPeriodic(every.toMillis(), id -> blocking.execute(() -> {
+                try {
+                    int swept = blobs.sweepExpired(clock.instant());
+                    LOG.debugf("swept %d expired screenshot(s) from %s", swept, blobs.location());
+                } catch (RuntimeException e) {
+                    LOG.warnf("sweeping the expired screenshots of %s: %s", blobs.location(), e.getMessage());
+                }
+            }));
+        }
+        return new BlobScreenshots(blobs, settings.screenshots().ttl(), blocking);
     }
 
     @Produces
@@ -98,7 +112,8 @@ public class GatewayWiring {
                 credentials, clock, settings.registrationTimeout());
     }
 
-    void close(@Disposes ScreenshotSink screenshots) {
+    @jakarta.annotation.PreDestroy
+    void shutdown() {
         blocking.shutdown();
     }
 }

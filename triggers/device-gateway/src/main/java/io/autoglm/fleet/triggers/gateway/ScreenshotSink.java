@@ -6,11 +6,15 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Where the gateway puts the screenshots devices send inline, so events carry a claim check
- * ({@link ScreenshotRef}: URI, SHA-256, size) and never the image. The filesystem one serves until the
- * model store's blob store takes its place.
+ * ({@link ScreenshotRef}: URI, SHA-256, size) and never the image: the model store's blob store
+ * ({@link BlobScreenshots}), off the event loop.
  */
 public interface ScreenshotSink {
 
-    /** Stores {@code png} of {@code deviceId}; completes with where it is, or fails (the device is told {@code unavailable}). */
+    /**
+     * Stores {@code png} of {@code deviceId}; completes with where it is, or fails: with
+     * {@link io.autoglm.fleet.modelstore.blob.InvalidBlobException} when the bytes are the device's fault (the
+     * device is told {@code invalid-event}), anything else when the store is (it is told {@code unavailable}).
+     */
     CompletableFuture<ScreenshotRef> store(String tenant, String deviceId, byte[] png, int width, int height);
 }

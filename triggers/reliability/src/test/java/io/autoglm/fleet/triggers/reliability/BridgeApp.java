@@ -94,7 +94,7 @@ final class BridgeApp implements AutoCloseable {
         properties.put("mp.jwt.verify.publickey.location", SIGNING_KEY.publicKey().toString());
         properties.put("autoglm.gateway.replica", replica);
         properties.put("autoglm.gateway.credentials.secret", secret);
-        properties.put("autoglm.gateway.screenshots.directory", logs.resolve("screenshots").toString());
+        properties.put("autoglm.gateway.screenshots.store", logs.resolve("screenshots").toString());
         properties.putAll(settings);
         return new BridgeApp(replica, LocalStack.GATEWAY_JVM, REPO.resolve("triggers/device-gateway/target/quarkus-app/quarkus-run.jar"),
                 properties, logs.resolve(replica + ".log"));
