@@ -73,8 +73,8 @@ public final class FleetSimulator {
                 for (BusObserver.Registration answered; (answered = observer.nextRegistration()) != null; ) {
                     fleet.registered(answered.requestId(), answered.deviceId(), now);
                 }
-                for (BusObserver.Registration answered; links != null && (answered = links.nextRegistration()) != null; ) {
-                    fleet.registered(answered.requestId(), answered.deviceId(), now);
+                for (GatewayLinks.Enrolled enrolled; links != null && (enrolled = links.nextEnrolled()) != null; ) {
+                    fleet.enrolled(enrolled.device(), enrolled.deviceId(), now);
                 }
                 for (BusObserver.StatusChange change; (change = observer.nextStatusChange()) != null; ) {
                     fleet.statusChanged(change.deviceId(), change.status());

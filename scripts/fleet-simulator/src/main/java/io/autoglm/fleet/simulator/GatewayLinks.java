@@ -11,7 +11,6 @@ import io.autoglm.fleet.events.command.CommandEnded;
 import io.autoglm.fleet.events.command.CommandFailed;
 import io.autoglm.fleet.events.command.CommandTimings;
 import io.autoglm.fleet.events.command.Observation;
-import io.autoglm.fleet.events.device.DeviceRegistered;
 import io.autoglm.fleet.events.session.DeviceCredential;
 import io.autoglm.fleet.events.session.GatewayDraining;
 import io.autoglm.fleet.events.session.GatewayError;
@@ -67,7 +66,7 @@ final class GatewayLinks implements AutoCloseable {
     private final CommandExecution execution;
     private final EventFormat json = EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE);
     private final Map<SimulatedDevice, Link> links = new ConcurrentHashMap<>();
-    private final Queue<BusObserver.Registration> registrations = new ConcurrentLinkedQueue<>();
+    private final Queue<Enrolled> enrolled = new ConcurrentLinkedQueue<>();
     private volatile boolean closing;
 
     GatewayLinks(List<URI> gateways, TenantTokens tokens, FleetStatus status, CommandExecution execution) {
@@ -83,9 +82,13 @@ final class GatewayLinks implements AutoCloseable {
                 .setMaxMessageSize(8 << 20).setIdleTimeout(0));
     }
 
-    /** Registrations the gateway answered on a device's socket since the last call (null when none waits). */
-    BusObserver.Registration nextRegistration() {
-        return registrations.poll();
+    /** A device the gateway registered and issued its credential, with its id. */
+    record Enrolled(SimulatedDevice device, String deviceId) {
+    }
+
+    /** The next device enrolled since the last call (null when none waits). */
+    Enrolled nextEnrolled() {
+        return enrolled.poll();
     }
 
     /** Sends what a device says; a device whose socket is down connects first and its event goes once it is up. */
@@ -229,19 +232,20 @@ final class GatewayLinks implements AutoCloseable {
             }
             switch (type) {
                 case DEVICE_REGISTERED -> {
-                    DeviceRegistered registered = Events.payload(event, DeviceRegistered.class);
-                    registrations.add(new BusObserver.Registration(registered.requestId(), registered.device().deviceId()));
+                    // the credential that follows makes the device what it is
                 }
                 case DEVICE_REGISTRATION_REJECTED -> status.registrationRejected(String.valueOf(Events.payload(event, Rejection.class).problems()));
                 case DEVICE_CREDENTIAL_ISSUED -> {
-                    WebSocket enrolled;
+                    DeviceCredential issued = Events.payload(event, DeviceCredential.class);
+                    WebSocket enrolment;
                     synchronized (this) {
-                        credential = Events.payload(event, DeviceCredential.class).token();
-                        enrolled = socket;
+                        credential = issued.token();
+                        enrolment = socket;
                     }
+                    enrolled.add(new Enrolled(device, issued.deviceId()));
                     // an enrolment connection only registers: the device comes back as itself
-                    if (enrolled != null) {
-                        enrolled.close((short) 1000, "reconnecting with the device credential");
+                    if (enrolment != null) {
+                        enrolment.close((short) 1000, "reconnecting with the device credential");
                     }
                 }
                 case COMMAND_DISPATCHED -> execute(Events.payload(event, CommandDispatched.class));

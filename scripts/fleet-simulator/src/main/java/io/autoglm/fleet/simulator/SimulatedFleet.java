@@ -106,6 +106,18 @@ final class SimulatedFleet {
         return Optional.ofNullable(device);
     }
 
+    /**
+     * The gateway issued {@code device} its credential: it is registered as {@code deviceId}, whichever of its registration
+     * requests was answered (a late answer to an earlier attempt counts as much as one to the last).
+     */
+    void enrolled(SimulatedDevice device, String deviceId, Instant now) {
+        byRegistration.values().remove(device);
+        if (!device.registered()) {
+            device.registered(deviceId, now.plusMillis(random.nextInt((int) behaviour.heartbeatInterval().toMillis())));
+            byDeviceId.put(deviceId, device);
+        }
+    }
+
     /** The heartbeat function announced a device's new status: operators send commands only to what they see ONLINE. */
     void statusChanged(String deviceId, LivenessStatus status) {
         SimulatedDevice device = byDeviceId.get(deviceId);

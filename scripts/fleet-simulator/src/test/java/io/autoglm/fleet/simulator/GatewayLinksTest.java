@@ -93,9 +93,10 @@ class GatewayLinksTest {
         DeviceRecord record = new DeviceRecord("d-acme-1", "acme", 1, device.declaration().capabilities(), "f", Instant.now(), Instant.now());
         first.writeTextMessage(text(EventType.DEVICE_REGISTERED, new DeviceRegistered("reg-1", RegistrationOutcome.CREATED, record)));
         first.writeTextMessage(text(EventType.DEVICE_CREDENTIAL_ISSUED, new DeviceCredential("d-acme-1", "device-token", null)));
-        BusObserver.Registration answered = poll(links::nextRegistration);
-        assertThat(answered).isEqualTo(new BusObserver.Registration("reg-1", "d-acme-1"));
-        fleet.registered("reg-1", "d-acme-1", Instant.now());
+        GatewayLinks.Enrolled enrolled = poll(links::nextEnrolled);
+        assertThat(enrolled).isEqualTo(new GatewayLinks.Enrolled(device, "d-acme-1"));
+        fleet.enrolled(device, "d-acme-1", Instant.now());
+        assertThat(device.deviceId()).isEqualTo("d-acme-1");
 
         // the enrolment connection only registers: the device comes back as itself
         ServerWebSocket second = sockets.poll(20, TimeUnit.SECONDS);

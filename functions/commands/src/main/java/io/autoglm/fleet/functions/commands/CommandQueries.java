@@ -13,6 +13,7 @@ import io.smallrye.jwt.auth.principal.JWTParser;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
@@ -37,7 +38,8 @@ import java.util.function.Supplier;
  * device's commands in those states (all without {@code state}), in dispatch order, each with its history.</li>
  * </ul>
  * 401 without a valid token, 403 for a token of another tenant than the path names (or none), 400 for an unknown state;
- * every refusal is a problem-details body.
+ * every refusal is a problem-details body, and needs no broker. The handlers run on a worker: the first lookup of a process
+ * connects to Pulsar.
  */
 @Singleton
 public class CommandQueries {
@@ -45,29 +47,30 @@ public class CommandQueries {
     private static final Logger LOG = Logger.getLogger(CommandQueries.class);
     private static final String JSON = "application/json";
 
-    private final CommandService commands;
+    /** Resolved only for a caller who may ask: a refusal needs no broker. */
+    private final Provider<CommandService> commands;
     private final BearerTokens tokens;
     private final String tenantClaim;
 
     @Inject
-    CommandQueries(CommandService commands, JWTParser parser, CommandSettings settings, Clock clock) {
+    CommandQueries(Provider<CommandService> commands, JWTParser parser, CommandSettings settings, Clock clock) {
         this.commands = commands;
         this.tokens = new BearerTokens(parser, settings.maxTokenLifetime(), clock, "this function");
         this.tenantClaim = settings.tenantClaim();
     }
 
-    @Route(path = "/commands/:commandId", methods = Route.HttpMethod.GET)
-    @Route(path = "/tenants/:tenant/commands/:commandId", methods = Route.HttpMethod.GET)
+    @Route(path = "/commands/:commandId", methods = Route.HttpMethod.GET, type = Route.HandlerType.BLOCKING)
+    @Route(path = "/tenants/:tenant/commands/:commandId", methods = Route.HttpMethod.GET, type = Route.HandlerType.BLOCKING)
     void command(RoutingContext context) {
         String commandId = context.pathParam("commandId");
-        tenantOf(context).ifPresent(tenant -> answer(context, commands.command(tenant, commandId), found -> found.isPresent()
+        tenantOf(context).ifPresent(tenant -> answer(context, () -> commands.get().command(tenant, commandId), found -> found.isPresent()
                 ? EventJson.write(found.get())
                 : null, () -> ProblemDetails.of("unknown-command", "No such command", 404, "tenant " + tenant + " has no command "
                 + commandId)));
     }
 
-    @Route(path = "/devices/:deviceId/commands", methods = Route.HttpMethod.GET)
-    @Route(path = "/tenants/:tenant/devices/:deviceId/commands", methods = Route.HttpMethod.GET)
+    @Route(path = "/devices/:deviceId/commands", methods = Route.HttpMethod.GET, type = Route.HandlerType.BLOCKING)
+    @Route(path = "/tenants/:tenant/devices/:deviceId/commands", methods = Route.HttpMethod.GET, type = Route.HandlerType.BLOCKING)
     void deviceCommands(RoutingContext context) {
         Set<CommandState> states = EnumSet.noneOf(CommandState.class);
         List<Problem> problems = new ArrayList<>();
@@ -85,7 +88,7 @@ public class CommandQueries {
             return;
         }
         String deviceId = context.pathParam("deviceId");
-        tenantOf(context).ifPresent(tenant -> answer(context, commands.commandsOf(tenant, deviceId, states),
+        tenantOf(context).ifPresent(tenant -> answer(context, () -> commands.get().commandsOf(tenant, deviceId, states),
                 records -> EventJson.write(new DeviceCommands(tenant, deviceId, records)), null));
     }
 
@@ -112,9 +115,15 @@ public class CommandQueries {
         return Optional.empty();
     }
 
-    private static <T> void answer(RoutingContext context, CompletableFuture<T> lookup, Function<T, byte[]> body,
+    private static <T> void answer(RoutingContext context, Supplier<CompletableFuture<T>> lookup, Function<T, byte[]> body,
                                    Supplier<ProblemDetails> absent) {
-        lookup.whenComplete((found, failure) -> {
+        CompletableFuture<T> looking;
+        try {
+            looking = lookup.get();
+        } catch (RuntimeException e) { // the broker not reachable when the table is first needed
+            looking = CompletableFuture.failedFuture(e);
+        }
+        looking.whenComplete((found, failure) -> {
             if (failure != null) {
                 LOG.warnf("a query failed: %s", Failures.unwrap(failure).toString());
                 ProblemDetails.of("unavailable", "State not available", 503, "the command state table did not open; retry").answer(context);

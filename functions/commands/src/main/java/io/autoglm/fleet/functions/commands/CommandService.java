@@ -26,6 +26,8 @@ import io.autoglm.fleet.state.StateTopic;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -154,6 +156,47 @@ public final class CommandService {
     /** Opens the tables of {@code tenant} now (its index built), rather than on its first event. */
     public CompletableFuture<Void> openAhead(String tenant) {
         return tenant(tenant).thenApply(opened -> null);
+    }
+
+    /**
+     * Removes (tombstones) the commands that ended more than {@code retention} ago, in every tenant open here, so that the
+     * table, and the memory that holds it, does not grow with every command ever sent. A member of a batch still running
+     * stays. A result that comes for a removed command later is kept as an orphan, as one for a command never seen.
+     * Completes with how many were removed.
+     */
+    public CompletableFuture<Integer> forgetEnded(Duration retention) {
+        Instant before = clock.instant().minus(retention);
+        List<CompletableFuture<Boolean>> removals = new ArrayList<>();
+        for (CompletableFuture<Tenant> opening : tenants.openings()) {
+            Tenant state = opening.getNow(null);
+            if (state == null) {
+                continue;
+            }
+            List<String> old = new ArrayList<>();
+            state.table.forEach((commandId, record) -> {
+                if (ended(record, before) && !state.batchRunning(record)) {
+                    old.add(commandId);
+                }
+            });
+            for (String commandId : old) {
+                removals.add(sequencer.submit(commandKey(state.table.tenant(), commandId), () -> {
+                    CommandRecord record = state.table.get(commandId).orElse(null);
+                    if (record == null || !ended(record, before) || state.batchRunning(record)) {
+                        return CompletableFuture.completedFuture(false); // changed meanwhile
+                    }
+                    return state.table.remove(commandId).thenApply(done -> {
+                        state.unindex(record);
+                        return true;
+                    });
+                }));
+            }
+        }
+        return CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new))
+                .thenApply(done -> (int) removals.stream().filter(CompletableFuture::join).count());
+    }
+
+    private static boolean ended(CommandRecord record, Instant before) {
+        return record.state().terminal() && record.updatedAt() != null && record.updatedAt().isBefore(before);
     }
 
     /** Inputs by what was made of them. */
@@ -293,6 +336,25 @@ public final class CommandService {
                 byBatch.computeIfAbsent(record.batchId(), batch -> ConcurrentHashMap.newKeySet()).add(record.commandId());
             }
             sequence.accumulateAndGet(record.sequence(), Math::max);
+        }
+
+        void unindex(CommandRecord record) {
+            byDevice.computeIfPresent(record.deviceId(), (device, ids) -> ids.remove(record.commandId()) && ids.isEmpty() ? null : ids);
+            if (record.batchId() != null) {
+                byBatch.computeIfPresent(record.batchId(), (batch, ids) -> {
+                    ids.remove(record.commandId());
+                    if (ids.isEmpty()) {
+                        announced.remove(batch);
+                        return null;
+                    }
+                    return ids;
+                });
+            }
+        }
+
+        /** Whether {@code record} is a member of a batch not every member of which has ended (its outcome still to come). */
+        boolean batchRunning(CommandRecord record) {
+            return record.batchId() != null && membersOf(record.batchId()).stream().anyMatch(member -> !member.state().terminal());
         }
 
         Collection<CommandRecord> recordsOf(String deviceId) {

@@ -27,4 +27,12 @@ public interface CommandSettings {
     /** The longest a query's token may be valid for (from its {@code iat}, or from now, to its {@code exp}); a longer-lived one is refused. */
     @WithDefault("PT24H")
     Duration maxTokenLifetime();
+
+    /** How long an ended command stays in the table (and in memory) after it ended; 0 keeps every command. */
+    @WithDefault("24h")
+    Duration retention();
+
+    /** How often ended commands past their retention are removed. */
+    @WithDefault("1m")
+    Duration retentionSweep();
 }

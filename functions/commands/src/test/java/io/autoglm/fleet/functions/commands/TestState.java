@@ -7,6 +7,7 @@ import io.autoglm.fleet.state.StateTopic;
 import io.autoglm.fleet.state.testing.InMemoryStateTopic;
 import io.autoglm.fleet.state.testing.RecordingPublisher;
 import io.autoglm.fleet.triggers.testing.TestTokens;
+import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.Alternative;
@@ -17,8 +18,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 
-/** The function's state, publisher and clock in memory, so its tests need no broker and control time. */
+/**
+ * The function's state, publisher and clock in memory, so its tests need no broker and control time; off for the tests on
+ * the real broker ({@code commands-test.in-memory=false}, {@link CommandsFunctionIT}).
+ */
 @Singleton
+@IfBuildProperty(name = "commands-test.in-memory", stringValue = "true", enableIfMissing = true)
 public class TestState {
 
     static final InMemoryStateTopic<CommandRecord> COMMANDS = new InMemoryStateTopic<>();

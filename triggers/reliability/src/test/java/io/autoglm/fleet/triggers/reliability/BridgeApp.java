@@ -100,6 +100,16 @@ final class BridgeApp implements AutoCloseable {
                 properties, logs.resolve(replica + ".log"));
     }
 
+    /** A control-plane function ({@code functions/<name>}) as the local stack runs it, with more of its settings. */
+    static BridgeApp function(String name, String serviceUrl, String namespace, Map<String, String> settings, Path logs) throws IOException {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("autoglm.pulsar.service-url", serviceUrl);
+        properties.put("autoglm.pulsar.namespace", namespace);
+        properties.putAll(settings);
+        return new BridgeApp(name, List.of("-Xms32m", "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError"),
+                REPO.resolve("functions").resolve(name).resolve("target/quarkus-app/quarkus-run.jar"), properties, logs.resolve(name + ".log"));
+    }
+
     /** The WebSocket endpoint devices connect to. */
     URI devicesUri() {
         return URI.create("ws://127.0.0.1:" + port + "/devices/v1");
