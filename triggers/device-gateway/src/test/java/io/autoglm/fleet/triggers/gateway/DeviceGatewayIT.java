@@ -6,6 +6,8 @@ import io.autoglm.fleet.events.EventFamily;
 import io.autoglm.fleet.events.EventJson;
 import io.autoglm.fleet.events.EventType;
 import io.autoglm.fleet.events.Events;
+import io.autoglm.fleet.events.Problem;
+import io.autoglm.fleet.events.Rejection;
 import io.autoglm.fleet.events.command.CommandCompleted;
 import io.autoglm.fleet.events.command.CommandDelivered;
 import io.autoglm.fleet.events.command.CommandDispatched;
@@ -143,6 +145,25 @@ class DeviceGatewayIT {
                 assertThat(Events.tenant(written)).isEqualTo("acme");
                 assertThat(Events.partitionKey(written)).isEqualTo("d-acme-registered-1");
             }
+        }
+    }
+
+    @Test
+    void aRejectedRegistrationIsRelayedWithoutACredential() throws Exception {
+        String registrationId = "reg-" + UUID.randomUUID();
+        try (TestDevice enrolling = TestDevice.connect(socketUri(), bearer(TestTokens.token("acme")))) {
+            enrolling.send(InboundFramesTest.frame(EventType.DEVICE_REGISTRATION_REQUESTED, event -> event.put("id", registrationId)));
+            await(EventFamily.DEVICE, event -> event.getId().equals(registrationId));
+            publisher.publish(Events.newEvent(EventType.DEVICE_REGISTRATION_REJECTED, URI.create("/test/registry"), "acme", null,
+                    new Rejection(registrationId, EventType.DEVICE_REGISTRATION_REQUESTED.type(), null,
+                            List.of(new Problem("data.capabilities", "the declaration names no platform")))).build())
+                    .get(10, TimeUnit.SECONDS);
+
+            JsonNode rejected = enrolling.next(EventType.DEVICE_REGISTRATION_REJECTED.type(), WAIT);
+            assertThat(rejected.path("data").path("requestId").asText()).isEqualTo(registrationId);
+            assertThat(rejected.path("data").path("problems").get(0).path("message").asText()).contains("no platform");
+            assertThat(enrolling.drain(Duration.ofSeconds(1)))
+                    .noneMatch(frame -> frame.path("type").asText().equals(EventType.DEVICE_CREDENTIAL_ISSUED.type()));
         }
     }
 
