@@ -1,5 +1,7 @@
 package io.autoglm.fleet.triggers.gateway;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.autoglm.fleet.events.EventFamily;
 import io.autoglm.fleet.events.EventJson;
 import io.autoglm.fleet.events.EventType;
@@ -8,7 +10,6 @@ import io.autoglm.fleet.events.Failures;
 import io.autoglm.fleet.events.Problem;
 import io.autoglm.fleet.events.Rejection;
 import io.autoglm.fleet.events.command.CommandDelivered;
-import io.autoglm.fleet.events.command.CommandDispatched;
 import io.autoglm.fleet.events.device.DevicePresence;
 import io.autoglm.fleet.events.device.DeviceRegistered;
 import io.autoglm.fleet.events.pulsar.PulsarEventPublisher;
@@ -20,6 +21,7 @@ import io.autoglm.fleet.triggers.ingress.EventIngress;
 import io.cloudevents.CloudEvent;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -228,20 +230,46 @@ public final class DeviceSessions {
             return; // another replica holds it, or it is offline: the commands function sends it again on device.connected
         }
         Runnable written = null;
-        if (type == EventType.COMMAND_DISPATCHED) {
-            CommandDispatched command = Events.payload(event, CommandDispatched.class);
+        String commandId = type == EventType.COMMAND_DISPATCHED ? commandId(event) : null;
+        if (commandId != null) {
             written = () -> {
                 delivered.incrementAndGet();
-                CommandDelivered delivery = new CommandDelivered(command.commandId(), deviceId, replica, 1, clock.instant());
+                CommandDelivered delivery = new CommandDelivered(commandId, deviceId, replica, 1, clock.instant());
                 ingress.publish(Events.newEvent(EventType.COMMAND_DELIVERED, session.source(), tenant, deviceId, delivery).build(), tenant)
                         .exceptionally(failure -> {
-                            LOG.warnf("command %s: delivered to device %s, not recorded: %s", command.commandId(), deviceId,
+                            LOG.warnf("command %s: delivered to device %s, not recorded: %s", commandId, deviceId,
                                     Failures.unwrap(failure).getMessage());
                             return null;
                         });
             };
         }
         to.send(SessionFrames.frame(event), written);
+    }
+
+    /**
+     * The {@code commandId} of a dispatched command, read without mapping the whole payload (on the path every command
+     * takes); null when the data has none.
+     */
+    static String commandId(CloudEvent event) {
+        if (event.getData() == null) {
+            return null;
+        }
+        try (JsonParser json = EventJson.mapper().getFactory().createParser(event.getData().toBytes())) {
+            if (json.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                String name = json.currentName();
+                JsonToken value = json.nextToken();
+                if (name.equals("commandId")) {
+                    return value == JsonToken.VALUE_STRING ? json.getText() : null;
+                }
+                json.skipChildren();
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** A presence topic's event: a device held here that connected to another replica since is no longer held here. */
