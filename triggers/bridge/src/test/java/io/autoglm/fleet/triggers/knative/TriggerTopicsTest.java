@@ -35,9 +35,9 @@ class TriggerTopicsTest {
     @Test
     void prefixesAndSuffixesOnTypeReadTheFamiliesOfTheMatchingCatalogueTypes() {
         assertThat(TriggerTopics.familiesOf(new EventFilter.Prefix("type", "io.autoglm.command.")))
-                .containsExactlyInAnyOrder(EventFamily.COMMAND, EventFamily.DEVICE_COMMAND);
+                .containsExactlyInAnyOrder(EventFamily.COMMAND, EventFamily.DEVICE_COMMAND, EventFamily.COMMAND_STATUS, EventFamily.COMMAND_DEADLINE);
         assertThat(TriggerTopics.familiesOf(new EventFilter.Suffix("type", ".requested")))
-                .containsExactlyInAnyOrder(EventFamily.DEVICE, EventFamily.COMMAND, EventFamily.INFERENCE);
+                .containsExactlyInAnyOrder(EventFamily.DEVICE, EventFamily.COMMAND, EventFamily.COMMAND_STATUS, EventFamily.INFERENCE);
     }
 
     @Test
