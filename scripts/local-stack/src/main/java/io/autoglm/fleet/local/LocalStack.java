@@ -57,6 +57,9 @@ public final class LocalStack {
     public static final List<String> GATEWAY_JVM = List.of("-Xms32m", "-Xmx128m", "-XX:MaxDirectMemorySize=64m", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:ReservedCodeCacheSize=64m", "-XX:+ExitOnOutOfMemoryError");
     private static final int GATEWAY_REPLICAS = 2;
+    /** The control-plane functions, as in knative/base/functions and measured in BENCHMARKS.md (Memory); the heartbeat function adds C2. */
+    public static final List<String> CONTROL_JVM = List.of("-Xms32m", "-Xmx96m", "-XX:MaxDirectMemorySize=32m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:+ExitOnOutOfMemoryError");
 
     /** A function of the system: its module, the heap it gets, and its own settings. */
     private record FunctionSpec(String name, List<String> jvm, Map<String, String> properties, Map<String, String> environment,
@@ -243,17 +246,14 @@ public final class LocalStack {
 
     private List<StackProcess> startFunctions() throws IOException, InterruptedException {
         Map<String, String> djl = Map.of("DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true", "ORT_DISABLE_TELEMETRY", "1");
-        // as in knative/base/functions and measured in BENCHMARKS.md (Memory)
-        List<String> control = List.of("-Xms32m", "-Xmx96m", "-XX:MaxDirectMemorySize=32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Xss512k", "-XX:+ExitOnOutOfMemoryError");
         List<FunctionSpec> specs = List.of(
-                new FunctionSpec("registry", control, Map.of(), Map.of(), Duration.ofSeconds(60)),
+                new FunctionSpec("registry", CONTROL_JVM, Map.of(), Map.of(), Duration.ofSeconds(60)),
                 // every heartbeat passes here: C2, as in its manifest
-                new FunctionSpec("heartbeat", control.stream().filter(option -> !option.startsWith("-XX:TieredStopAtLevel")).toList(),
+                new FunctionSpec("heartbeat", CONTROL_JVM.stream().filter(option -> !option.startsWith("-XX:TieredStopAtLevel")).toList(),
                         Map.of(), Map.of(), Duration.ofSeconds(60)),
-                new FunctionSpec("router", control, Map.of(), Map.of(), Duration.ofSeconds(60)),
+                new FunctionSpec("router", CONTROL_JVM, Map.of(), Map.of(), Duration.ofSeconds(60)),
                 // its queries take the sink's tokens
-                new FunctionSpec("commands", control, Map.of("mp.jwt.verify.publickey.location", signingKey.publicKey().toString()), Map.of(),
+                new FunctionSpec("commands", CONTROL_JVM, Map.of("mp.jwt.verify.publickey.location", signingKey.publicKey().toString()), Map.of(),
                         Duration.ofSeconds(60)),
                 // as the CPU manifest runs it (its AOT cache needs JDK 25 and a training run: not here), CPU provider only,
                 // as the default build ships ONNX Runtime without the GPU providers

@@ -106,8 +106,7 @@ final class BridgeApp implements AutoCloseable {
         properties.put("autoglm.pulsar.service-url", serviceUrl);
         properties.put("autoglm.pulsar.namespace", namespace);
         properties.putAll(settings);
-        return new BridgeApp(name, List.of("-Xms32m", "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError"),
-                REPO.resolve("functions").resolve(name).resolve("target/quarkus-app/quarkus-run.jar"), properties, logs.resolve(name + ".log"));
+        return new BridgeApp(name, LocalStack.CONTROL_JVM, REPO.resolve("functions").resolve(name).resolve("target/quarkus-app/quarkus-run.jar"), properties, logs.resolve(name + ".log"));
     }
 
     /** The WebSocket endpoint devices connect to. */

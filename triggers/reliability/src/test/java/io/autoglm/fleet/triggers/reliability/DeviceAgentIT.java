@@ -23,6 +23,7 @@ import io.autoglm.fleet.events.pulsar.PulsarMessageFactory;
 import io.autoglm.fleet.events.pulsar.Topics;
 import io.autoglm.fleet.events.testing.PulsarEndpoints;
 import io.autoglm.fleet.events.testing.SharedPulsarBroker;
+import io.autoglm.fleet.modelstore.testing.Screenshots;
 import io.autoglm.fleet.simulator.TenantTokens;
 import io.autoglm.fleet.triggers.testing.TestNamespaces;
 import io.cloudevents.CloudEvent;
@@ -34,9 +35,6 @@ import org.apache.pulsar.client.api.SubscriptionInitialPosition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +88,7 @@ class DeviceAgentIT {
                     Base64.getEncoder().encodeToString(secret), Map.of(), logs).start();
             running.add(gateway);
 
-            byte[] screen = png(108, 240);
+            byte[] screen = Screenshots.png(7, 108, 240);
             FakeBridge adb = FakeBridge.install(dir.resolve("adb"), "adb")
                     .answer("shell wm size", "Physical size: 1080x2400\n")
                     .answer("shell getprop ro.product.model", "Pixel 8\n")
@@ -168,17 +166,5 @@ class DeviceAgentIT {
             seen.add(event.getType() + " " + new String(event.getData().toBytes(), java.nio.charset.StandardCharsets.UTF_8));
         }
         throw new AssertionError("nothing wanted on " + consumer.getTopic() + " within " + timeout + "; seen: " + seen);
-    }
-
-    private static byte[] png(int width, int height) throws Exception {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                image.setRGB(x, y, (x * 7 + y * 13) & 0xffffff);
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "png", out);
-        return out.toByteArray();
     }
 }
