@@ -100,6 +100,25 @@ final class BridgeApp implements AutoCloseable {
                 properties, logs.resolve(replica + ".log"));
     }
 
+    /**
+     * The commands function, with the heap the local stack gives it; its queries take tokens signed with the tests' key.
+     *
+     * @param settings more of its settings (e.g. {@code autoglm.commands.execution-timeout})
+     */
+    static BridgeApp commands(String serviceUrl, String namespace, Map<String, String> settings, Path logs) throws IOException {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("autoglm.pulsar.service-url", serviceUrl);
+        properties.put("autoglm.pulsar.namespace", namespace);
+        properties.put("mp.jwt.verify.publickey.location", SIGNING_KEY.publicKey().toString());
+        properties.putAll(settings);
+        return new BridgeApp("commands", COMMANDS_JVM, REPO.resolve("functions/commands/target/quarkus-app/quarkus-run.jar"), properties,
+                logs.resolve("commands.log"));
+    }
+
+    /** As the local stack runs the control-plane functions (and knative/base/functions sizes them). */
+    private static final List<String> COMMANDS_JVM = List.of("-Xms32m", "-Xmx96m", "-XX:MaxDirectMemorySize=32m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:+ExitOnOutOfMemoryError");
+
     /** The WebSocket endpoint devices connect to. */
     URI devicesUri() {
         return URI.create("ws://127.0.0.1:" + port + "/devices/v1");
