@@ -34,8 +34,9 @@ class GatewayFailoverIT {
     private static final int DEVICES = 1_000;
     private static final int RATE = 100;
     /**
-     * Measured on the 2-core build machine: 27.6 s and 32.8 s. Not the devices' backoff (they retry within 100 ms): the
-     * surviving replica's handshakes take p50 14 s under this load (3.3 s for the first 1,000 at 500/s), see the report.
+     * Measured on the 2-core build machine: 6.6 s with the module's tests alone (handshakes after the kill p50 2.7 s, max
+     * 4.3 s), 27.6 s and 32.8 s while other builds shared its cores (handshakes p50 14 s). The devices retry within 100 ms:
+     * the surviving replica's handshake rate, not the backoff, sets this time.
      */
     static final Duration RECONNECT_BOUND = Duration.ofSeconds(60);
     static final Duration SETTLE_BOUND = Duration.ofSeconds(60);
