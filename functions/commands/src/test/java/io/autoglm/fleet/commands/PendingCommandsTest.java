@@ -42,4 +42,19 @@ class PendingCommandsTest {
                 .containsExactly("c-a", "c-b", "c-late");
         assertThat(resent.get(0)).isEqualTo(records.get(2).dispatch());
     }
+
+    @Test
+    void aDispatchHeardAfterItsDeviceConnectedIsSentAgainWhenTheConnectionMayHaveMissedIt() {
+        CommandDispatched dispatched = record("c-1", CommandState.QUEUED, T0, 1, false).dispatch();
+
+        assertThat(PendingCommands.racedConnection(dispatched, null)).as("no connection heard of: the device is offline").isFalse();
+        assertThat(PendingCommands.racedConnection(dispatched, T0.plusMillis(5)))
+                .as("connected after the command was written: the replica read it before it held the device").isTrue();
+        assertThat(PendingCommands.racedConnection(dispatched, T0.minusMillis(500))).as("within the clocks' skew").isTrue();
+        assertThat(PendingCommands.racedConnection(dispatched, T0.minus(PendingCommands.CLOCK_SKEW).minusMillis(1)))
+                .as("connected well before: the replica held the device when it read the command").isFalse();
+        CommandDispatched undated = new CommandDispatched("c-2", null, "d-1", "acme", Placement.DEVICE, dispatched.action(),
+                RoutingStrategy.LOAD_BALANCE, "x", null, null, null);
+        assertThat(PendingCommands.racedConnection(undated, T0)).as("no dispatch time: sent again to be safe").isTrue();
+    }
 }

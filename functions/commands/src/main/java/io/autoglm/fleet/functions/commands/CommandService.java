@@ -126,6 +126,9 @@ public final class CommandService {
      */
     public CompletableFuture<Reply> connected(String tenant, DevicePresence presence) {
         return tenant(tenant).thenCompose(state -> {
+            if (presence.at() != null) { // before the records are read: a dispatch recorded from now on sees it (racedConnection)
+                state.connections.merge(presence.deviceId(), presence.at(), (a, b) -> a.isAfter(b) ? a : b);
+            }
             List<CommandDispatched> pending = PendingCommands.toResend(state.recordsOf(presence.deviceId()));
             List<CompletableFuture<Void>> sent = new ArrayList<>(pending.size());
             for (CommandDispatched command : pending) { // one producer per topic, in this order: the device's key keeps it
@@ -267,13 +270,30 @@ public final class CommandService {
             return written.thenApply(done -> new Decided(step, current));
         }
         CommandRecord next = step.record();
-        return written.thenCompose(done -> state.table.put(next.commandId(), next)).thenApply(done -> {
+        return written.thenCompose(done -> state.table.put(next.commandId(), next)).thenCompose(done -> {
             state.index(next);
             if (current == null || current.state() != next.state()) {
                 transitions.get(next.state()).increment();
             }
-            return new Decided(step, next);
+            return resendIfRaced(state, current, next).thenApply(sent -> new Decided(step, next));
         });
+    }
+
+    /**
+     * A dispatch recorded just now (the command's first, or the first after the device's word on it) whose device's connection
+     * was heard of first: the re-dispatch that connection called for could not include it, and the replica may have read it
+     * before it held the device, so it is written again ({@link PendingCommands#racedConnection}).
+     */
+    private CompletableFuture<Void> resendIfRaced(Tenant state, CommandRecord before, CommandRecord now) {
+        boolean dispatchedNow = now.dispatch() != null && (before == null || before.orphan());
+        boolean pending = now.state() == CommandState.QUEUED || now.state() == CommandState.DELIVERED;
+        if (!dispatchedNow || !pending || !PendingCommands.racedConnection(now.dispatch(), state.connections.get(now.deviceId()))) {
+            return CompletableFuture.completedFuture(null);
+        }
+        resent.increment();
+        LOG.log(System.Logger.Level.DEBUG, "{0}/{1}: command {2} dispatched around its device''s connection: sent again", now.tenant(),
+                now.deviceId(), now.commandId());
+        return publisher.publish(Events.newEvent(EventType.COMMAND_DISPATCHED, SOURCE, now.tenant(), now.deviceId(), now.dispatch()).build());
     }
 
     /**
@@ -324,6 +344,8 @@ public final class CommandService {
         final Map<String, Set<String>> byDevice = new ConcurrentHashMap<>();
         final Map<String, Set<String>> byBatch = new ConcurrentHashMap<>();
         final Set<String> announced = ConcurrentHashMap.newKeySet();
+        /** Each device's newest connection (its time) heard of since the tenant opened here. */
+        final Map<String, Instant> connections = new ConcurrentHashMap<>();
         final AtomicLong sequence = new AtomicLong();
 
         Tenant(StateTable<CommandRecord> table) {

@@ -235,6 +235,32 @@ class CommandsFunctionTest {
     }
 
     @Test
+    void aDispatchHeardOnlyAfterItsDeviceConnectedIsSentAgainForTheDeviceMayHaveMissedIt() {
+        // the device connected to a replica that had already read (and passed over) the command: the re-dispatch on
+        // device.connected came before the command had a record
+        post(event(EventType.DEVICE_CONNECTED, new DevicePresence(device, "gateway-1", "conn-1", TestState.CLOCK.instant(), null)))
+                .then().statusCode(204);
+        assertThat(TestState.PUBLISHED.published).isEmpty();
+
+        dispatched("c1");
+
+        assertThat(record("c1").state()).isEqualTo(CommandState.QUEUED);
+        assertThat(TestState.PUBLISHED.published).singleElement().satisfies(again -> {
+            assertThat(again.getType()).isEqualTo(EventType.COMMAND_DISPATCHED.type());
+            assertThat(Events.payload(again, CommandDispatched.class)).as("unchanged").isEqualTo(record("c1").dispatch());
+            assertThat(Events.partitionKey(again)).isEqualTo(device);
+        });
+        TestState.PUBLISHED.clear();
+        post(event(EventType.COMMAND_DISPATCHED, record("c1").dispatch())).then().statusCode(204);
+        assertThat(TestState.PUBLISHED.published).as("its copy coming back is not sent again").isEmpty();
+
+        // a command dispatched long after the connection reached the device through the replica that holds it
+        TestState.CLOCK.advance(Duration.ofMinutes(1));
+        dispatched("c2");
+        assertThat(TestState.PUBLISHED.published).isEmpty();
+    }
+
+    @Test
     void aBatchIsCompletedOnceEveryMemberEndedWithWhichFailed() {
         Instant expires = TestState.CLOCK.instant().plusSeconds(30);
         CommandBatchDispatched batch = new CommandBatchDispatched("b1", List.of(dispatch("m1", "b1", expires), dispatch("m2", "b1", expires)));

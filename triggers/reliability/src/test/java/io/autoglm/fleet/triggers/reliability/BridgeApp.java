@@ -109,6 +109,18 @@ final class BridgeApp implements AutoCloseable {
         return new BridgeApp(name, LocalStack.CONTROL_JVM, REPO.resolve("functions").resolve(name).resolve("target/quarkus-app/quarkus-run.jar"), properties, logs.resolve(name + ".log"));
     }
 
+    /**
+     * The commands function; its queries take tokens signed with the tests' key.
+     *
+     * @param settings more of its settings (e.g. {@code autoglm.commands.execution-timeout})
+     */
+    static BridgeApp commands(String serviceUrl, String namespace, Map<String, String> settings, Path logs) throws IOException {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("mp.jwt.verify.publickey.location", SIGNING_KEY.publicKey().toString());
+        properties.putAll(settings);
+        return function("commands", serviceUrl, namespace, properties, logs);
+    }
+
     /** The WebSocket endpoint devices connect to. */
     URI devicesUri() {
         return URI.create("ws://127.0.0.1:" + port + "/devices/v1");

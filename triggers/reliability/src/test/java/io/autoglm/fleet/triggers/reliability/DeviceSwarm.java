@@ -40,8 +40,9 @@ import java.util.function.Consumer;
  * signed with the gateway's shared secret (as if it had enrolled), one WebSocket each on a Vert.x event loop,
  * reconnecting to the next replica with backoff and full jitter when its socket closes. Records when each
  * command frame arrives (against the {@code dispatchedAt} the producer wrote, same host clock), which commands
- * came more than once, and answers each at once (accepted, completed) when asked to: a command that comes again is not
- * run again, but its result is said again (the first answer may have been lost with a socket).
+ * came more than once, and answers as its {@link Behaviour} says: a command that comes again is not run again, but its
+ * answer is said again (the first may have been lost with a socket). Counts what a fault test asserts on: sockets open per
+ * replica, attempts that failed, sockets the far end closed.
  */
 final class DeviceSwarm implements AutoCloseable {
 
@@ -52,12 +53,17 @@ final class DeviceSwarm implements AutoCloseable {
     private final List<URI> gateways;
     private final String tenant;
     private final byte[] secret;
-    private final boolean answer;
+    private final Behaviour behaviour;
     private final EventFormat json = EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE);
     private final List<Device> devices = new ArrayList<>();
     private final AtomicInteger open = new AtomicInteger();
     private final LongAdder connects = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
+    private final LongAdder failedAttempts = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+    private final AtomicInteger[] openOn;
+    private final java.util.Queue<Long> outages = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.Queue<Long> handshakes = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Map<String, Integer> executions = new ConcurrentHashMap<>();
     private volatile Consumer<Arrival> arrivals = arrival -> { };
     private volatile boolean closing;
@@ -66,16 +72,38 @@ final class DeviceSwarm implements AutoCloseable {
     record Arrival(String deviceId, String commandId, long micros) {
     }
 
+    /** What a device does with a command it gets. */
+    enum Behaviour {
+        /** Nothing: it neither accepts nor answers. */
+        SILENT,
+        /** Accepts it, then says nothing more (a device that hangs mid-command). */
+        ACCEPT_ONLY,
+        /** Accepts and completes it at once. */
+        COMPLETE
+    }
+
+    /** @param answer whether the devices accept and complete each command at once ({@link Behaviour#COMPLETE}) or stay silent */
     DeviceSwarm(List<URI> gateways, String tenant, byte[] secret, int count, boolean answer) {
+        this(gateways, tenant, secret, count, answer ? Behaviour.COMPLETE : Behaviour.SILENT, "d");
+    }
+
+    /** @param prefix the devices' ids are {@code <prefix>-<tenant>-<n>} */
+    DeviceSwarm(List<URI> gateways, String tenant, byte[] secret, int count, Behaviour behaviour, String prefix) {
         this.gateways = List.copyOf(gateways);
         this.tenant = tenant;
         this.secret = secret.clone();
-        this.answer = answer;
+        this.behaviour = behaviour;
+        this.openOn = new AtomicInteger[gateways.size()];
+        for (int i = 0; i < openOn.length; i++) {
+            openOn[i] = new AtomicInteger();
+        }
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
         this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setConnectTimeout(10_000).setMaxFrameSize(1 << 20)
-                .setMaxMessageSize(1 << 20).setIdleTimeout(0));
+                .setMaxMessageSize(1 << 20).setIdleTimeout(0)
+                // Vert.x allows 50 sockets per host and port by default; queues the others
+                .setMaxConnections(Math.max(count, 1)));
         for (int i = 0; i < count; i++) {
-            devices.add(new Device(String.format("d-%s-%05d", tenant, i), i % gateways.size()));
+            devices.add(new Device(String.format("%s-%s-%05d", prefix, tenant, i), i % gateways.size()));
         }
     }
 
@@ -114,8 +142,42 @@ final class DeviceSwarm implements AutoCloseable {
         return open.get();
     }
 
+    /** Sockets open now to the replica at {@code gateway} (its index in the list given). */
+    int openOn(int gateway) {
+        return openOn[gateway].get();
+    }
+
+    /** Waits until {@code expected} sockets are open to the replica at {@code gateway}; false at the timeout. */
+    boolean awaitOpenOn(int gateway, int expected, Duration timeout) throws InterruptedException {
+        long until = System.nanoTime() + timeout.toNanos();
+        while (openOn[gateway].get() < expected && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        return openOn[gateway].get() >= expected;
+    }
+
     long connects() {
         return connects.sum();
+    }
+
+    /** Connection attempts that failed (refused, handshake answered with an error, timed out). */
+    long failedAttempts() {
+        return failedAttempts.sum();
+    }
+
+    /** Milliseconds from each dropped socket to its device's next open one, in the order they reopened. */
+    List<Long> outagesMs() {
+        return List.copyOf(outages);
+    }
+
+    /** Milliseconds each successful connection attempt took (TCP, upgrade, authentication), in the order they completed. */
+    List<Long> handshakesMs() {
+        return List.copyOf(handshakes);
+    }
+
+    /** Open sockets that the far end (or the network) closed. */
+    long dropped() {
+        return dropped.sum();
     }
 
     /** Command frames that came again after the device had the command (delivery is at-least-once; dropped here). */
@@ -159,7 +221,9 @@ final class DeviceSwarm implements AutoCloseable {
         final String token;
         final Set<String> seen = ConcurrentHashMap.newKeySet();
         int gateway;
+        int openGateway = -1;
         int failures;
+        long droppedAt;
         WebSocket socket;
 
         Device(String id, int gateway) {
@@ -173,20 +237,36 @@ final class DeviceSwarm implements AutoCloseable {
                 return;
             }
             URI target = gateways.get(gateway);
+            long attempt = System.nanoTime();
             client.connect(new WebSocketConnectOptions().setHost(target.getHost()).setPort(target.getPort()).setURI(target.getPath())
                     .addSubProtocol("cloudevents.json").addHeader("Authorization", "Bearer " + token)).onComplete(result -> {
                 if (result.failed()) {
+                    if (!closing) {
+                        failedAttempts.increment();
+                    }
                     retry();
                     return;
                 }
                 WebSocket ws = result.result();
+                handshakes.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - attempt));
                 socket = ws;
                 failures = 0;
+                openGateway = gateway;
+                if (droppedAt != 0) {
+                    outages.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - droppedAt));
+                    droppedAt = 0;
+                }
+                openOn[openGateway].incrementAndGet();
                 open.incrementAndGet();
                 connects.increment();
                 ws.textMessageHandler(text -> received(ws, text));
                 ws.closeHandler(v -> {
                     open.decrementAndGet();
+                    openOn[openGateway].decrementAndGet();
+                    if (!closing) {
+                        dropped.increment();
+                        droppedAt = System.nanoTime();
+                    }
                     socket = null;
                     retry();
                 });
@@ -220,11 +300,15 @@ final class DeviceSwarm implements AutoCloseable {
                 arrivals.accept(new Arrival(id, command.commandId(), micros));
                 executions.merge(command.commandId(), 1, Integer::sum);
             }
-            if (answer) {
+            if (behaviour != Behaviour.SILENT) {
                 Instant at = Instant.now();
                 URI source = URI.create("/devices/" + tenant + "/" + id);
                 ws.writeTextMessage(new String(json.serialize(Events.newEvent(EventType.COMMAND_ACCEPTED, source, tenant, id,
                         new CommandAccepted(command.commandId(), id, at)).build()), StandardCharsets.UTF_8));
+            }
+            if (behaviour == Behaviour.COMPLETE) {
+                Instant at = Instant.now();
+                URI source = URI.create("/devices/" + tenant + "/" + id);
                 ws.writeTextMessage(new String(json.serialize(Events.newEvent(EventType.COMMAND_COMPLETED, source, tenant, id,
                         new CommandCompleted(command.commandId(), id, "done", null, new CommandTimings(at, at, at))).build()), StandardCharsets.UTF_8));
             }
