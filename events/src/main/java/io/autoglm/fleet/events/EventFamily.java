@@ -1,8 +1,8 @@
 package io.autoglm.fleet.events;
 
 /**
- * Groups event types that share a Pulsar topic per tenant. Heartbeats, liveness timers and the
- * commands devices consume get their own families because their volume, retention and readers
+ * Groups event types that share a Pulsar topic per tenant. Heartbeats, liveness timers, the
+ * commands devices consume and a task's own status get their own families because their volume, retention and readers
  * differ from lifecycle events.
  */
 public enum EventFamily {
@@ -23,7 +23,13 @@ public enum EventFamily {
     /** Frames only between a gateway and a device's socket (credentials, errors, draining); never written to a topic. */
     DEVICE_SESSION("device-session"),
     INFERENCE("inference"),
-    MODEL("model");
+    MODEL("model"),
+    /** What is asked of tasks from outside: task requests, cancels, a person's answers to a paused step; read by the agent function. */
+    TASK("task"),
+    /** What the agent function says of tasks: assigned, each step, questions to a person, hand-overs, how each ended. */
+    TASK_STATUS("task-status"),
+    /** Task timers (waits, step timeouts, a person's time to answer, deadlines): Pulsar delayed messages read only by the agent function. */
+    TASK_TIMER("task-timer");
 
     private final String topicName;
 

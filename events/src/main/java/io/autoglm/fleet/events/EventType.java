@@ -31,6 +31,17 @@ import io.autoglm.fleet.events.model.ModelVersionPublished;
 import io.autoglm.fleet.events.session.DeviceCredential;
 import io.autoglm.fleet.events.session.GatewayDraining;
 import io.autoglm.fleet.events.session.GatewayError;
+import io.autoglm.fleet.events.task.TaskAnswer;
+import io.autoglm.fleet.events.task.TaskAssigned;
+import io.autoglm.fleet.events.task.TaskCancelRequested;
+import io.autoglm.fleet.events.task.TaskCanceled;
+import io.autoglm.fleet.events.task.TaskCompleted;
+import io.autoglm.fleet.events.task.TaskFailed;
+import io.autoglm.fleet.events.task.TaskHandedOver;
+import io.autoglm.fleet.events.task.TaskPaused;
+import io.autoglm.fleet.events.task.TaskRequested;
+import io.autoglm.fleet.events.task.TaskStepCompleted;
+import io.autoglm.fleet.events.task.TaskTimer;
 
 import java.net.URI;
 import java.util.Arrays;
@@ -84,7 +95,21 @@ public enum EventType {
     INFERENCE_COMPLETED("inference.completed", InferenceCompleted.class, EventFamily.INFERENCE),
     INFERENCE_FAILED("inference.failed", InferenceFailed.class, EventFamily.INFERENCE),
     MODEL_VERSION_PUBLISHED("model.version.published", ModelVersionPublished.class, EventFamily.MODEL),
-    MODEL_VERSION_PROMOTED("model.version.promoted", ModelVersionPromoted.class, EventFamily.MODEL);
+    MODEL_VERSION_PROMOTED("model.version.promoted", ModelVersionPromoted.class, EventFamily.MODEL),
+    TASK_REQUESTED("task.requested", TaskRequested.class, EventFamily.TASK),
+    TASK_CANCEL_REQUESTED("task.cancel.requested", TaskCancelRequested.class, EventFamily.TASK),
+    TASK_CONFIRMATION_GIVEN("task.confirmation.given", TaskAnswer.class, EventFamily.TASK),
+    TASK_CONFIRMATION_REFUSED("task.confirmation.refused", TaskAnswer.class, EventFamily.TASK),
+    TASK_TAKEOVER_DONE("task.takeover.done", TaskAnswer.class, EventFamily.TASK),
+    TASK_ASSIGNED("task.assigned", TaskAssigned.class, EventFamily.TASK_STATUS),
+    TASK_STEP_COMPLETED("task.step.completed", TaskStepCompleted.class, EventFamily.TASK_STATUS),
+    TASK_CONFIRMATION_REQUESTED("task.confirmation.requested", TaskPaused.class, EventFamily.TASK_STATUS),
+    TASK_TAKEOVER_REQUESTED("task.takeover.requested", TaskPaused.class, EventFamily.TASK_STATUS),
+    TASK_HANDED_OVER("task.handed.over", TaskHandedOver.class, EventFamily.TASK_STATUS),
+    TASK_COMPLETED("task.completed", TaskCompleted.class, EventFamily.TASK_STATUS),
+    TASK_FAILED("task.failed", TaskFailed.class, EventFamily.TASK_STATUS),
+    TASK_CANCELED("task.canceled", TaskCanceled.class, EventFamily.TASK_STATUS),
+    TASK_TIMER("task.timer", TaskTimer.class, EventFamily.TASK_TIMER);
 
     /** Prefix of every type string. */
     public static final String TYPE_PREFIX = "io.autoglm.";
@@ -134,7 +159,7 @@ public enum EventType {
 
     /**
      * Whether events of this type must carry the {@code tenant} extension. Everything that concerns
-     * devices, commands or inference belongs to a tenant; the model store is shared.
+     * devices, commands, tasks or inference belongs to a tenant; the model store is shared.
      */
     public boolean tenantScoped() {
         return family != EventFamily.MODEL;

@@ -47,6 +47,20 @@ public final class EventTypeNames {
     public static final String INFERENCE_FAILED = EventType.TYPE_PREFIX + "inference.failed";
     public static final String MODEL_VERSION_PUBLISHED = EventType.TYPE_PREFIX + "model.version.published";
     public static final String MODEL_VERSION_PROMOTED = EventType.TYPE_PREFIX + "model.version.promoted";
+    public static final String TASK_REQUESTED = EventType.TYPE_PREFIX + "task.requested";
+    public static final String TASK_CANCEL_REQUESTED = EventType.TYPE_PREFIX + "task.cancel.requested";
+    public static final String TASK_CONFIRMATION_GIVEN = EventType.TYPE_PREFIX + "task.confirmation.given";
+    public static final String TASK_CONFIRMATION_REFUSED = EventType.TYPE_PREFIX + "task.confirmation.refused";
+    public static final String TASK_TAKEOVER_DONE = EventType.TYPE_PREFIX + "task.takeover.done";
+    public static final String TASK_ASSIGNED = EventType.TYPE_PREFIX + "task.assigned";
+    public static final String TASK_STEP_COMPLETED = EventType.TYPE_PREFIX + "task.step.completed";
+    public static final String TASK_CONFIRMATION_REQUESTED = EventType.TYPE_PREFIX + "task.confirmation.requested";
+    public static final String TASK_TAKEOVER_REQUESTED = EventType.TYPE_PREFIX + "task.takeover.requested";
+    public static final String TASK_HANDED_OVER = EventType.TYPE_PREFIX + "task.handed.over";
+    public static final String TASK_COMPLETED = EventType.TYPE_PREFIX + "task.completed";
+    public static final String TASK_FAILED = EventType.TYPE_PREFIX + "task.failed";
+    public static final String TASK_CANCELED = EventType.TYPE_PREFIX + "task.canceled";
+    public static final String TASK_TIMER = EventType.TYPE_PREFIX + "task.timer";
 
     private EventTypeNames() {
     }

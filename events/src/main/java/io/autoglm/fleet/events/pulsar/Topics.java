@@ -28,6 +28,7 @@ public final class Topics {
     private static final String DEAD_LETTERS = "dead-letters";
     private static final String REGISTRY = "registry";
     private static final String COMMAND_STATE = "command-state";
+    private static final String TASK_STATE = "task-state";
 
     private final String namespace;
 
@@ -74,6 +75,11 @@ public final class Topics {
         return topic(tenant, COMMAND_STATE);
     }
 
+    /** Compacted topic of every task's one current state ({@code TaskRecord}), keyed by task id, written by the agent function. */
+    public String taskState(String tenant) {
+        return topic(tenant, TASK_STATE);
+    }
+
     /** Events a trigger could not deliver, with the reason and attempt count (the tenant's DLQ), keyed by device id. */
     public String deadLetters(String tenant) {
         return topic(tenant, DEAD_LETTERS);
@@ -117,6 +123,11 @@ public final class Topics {
     /** A pattern matching the command state table of every tenant. */
     public Pattern commandStatesOfAllTenants() {
         return namesOfAllTenants(List.of(COMMAND_STATE));
+    }
+
+    /** A pattern matching the task state table of every tenant. */
+    public Pattern taskStatesOfAllTenants() {
+        return namesOfAllTenants(List.of(TASK_STATE));
     }
 
     /** A pattern matching the dead-letter topic of every tenant. */

@@ -52,4 +52,13 @@ class TopicsTest {
         assertThat(topics.isDeadLetters(topics.events("acme", EventFamily.DEVICE))).isFalse();
         assertThat(new Topics("other/ns").isDeadLetters(topics.deadLetters("acme"))).isFalse();
     }
+
+    @Test
+    void taskStatesHaveACompactedTopicPerTenant() {
+        assertThat(topics.taskState("acme")).isEqualTo("persistent://public/default/fleet.acme.task-state");
+        assertThat(topics.taskStatesOfAllTenants().matcher(topics.taskState("globex-2")).matches()).isTrue();
+        assertThat(topics.taskStatesOfAllTenants().matcher(topics.commandState("acme")).matches()).isFalse();
+        assertThat(topics.taskStatesOfAllTenants().matcher(topics.events("acme", EventFamily.TASK)).matches()).isFalse();
+        assertThat(topics.events("acme", EventFamily.TASK_TIMER)).isEqualTo("persistent://public/default/fleet.acme.task-timer");
+    }
 }

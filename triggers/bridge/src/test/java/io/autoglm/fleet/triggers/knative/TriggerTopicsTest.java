@@ -37,7 +37,10 @@ class TriggerTopicsTest {
         assertThat(TriggerTopics.familiesOf(new EventFilter.Prefix("type", "io.autoglm.command.")))
                 .containsExactlyInAnyOrder(EventFamily.COMMAND, EventFamily.DEVICE_COMMAND, EventFamily.COMMAND_STATUS, EventFamily.COMMAND_DEADLINE);
         assertThat(TriggerTopics.familiesOf(new EventFilter.Suffix("type", ".requested")))
-                .containsExactlyInAnyOrder(EventFamily.DEVICE, EventFamily.COMMAND, EventFamily.COMMAND_STATUS, EventFamily.INFERENCE);
+                .containsExactlyInAnyOrder(EventFamily.DEVICE, EventFamily.COMMAND, EventFamily.COMMAND_STATUS, EventFamily.INFERENCE,
+                        EventFamily.TASK, EventFamily.TASK_STATUS);
+        assertThat(TriggerTopics.familiesOf(new EventFilter.Prefix("type", "io.autoglm.task.")))
+                .containsExactlyInAnyOrder(EventFamily.TASK, EventFamily.TASK_STATUS, EventFamily.TASK_TIMER);
     }
 
     @Test
