@@ -874,6 +874,26 @@ class TaskSessionTest {
     }
 
     @Test
+    void aTimerThatComesBackAfterWhatItGuardedMovedOnDoesNothing() {
+        Run run = in(Situation.AWAITING_CONFIRMATION);
+        TaskInput confirmationTimeout = run.timerBack();
+        run.apply(answered(TaskInput.Answered.Kind.CONFIRMED, run.answer("zhang.wei")));
+        run.apply(confirmationTimeout);
+        assertThat(run.last.verdict()).isEqualTo(Verdict.IGNORED);
+        assertThat(run.record.phase()).isEqualTo(TaskPhase.ACTING);
+
+        TaskInput actTimeout = run.timerBack();
+        run.apply(run.done());
+        TaskInput placementTimeout = new TaskInput.TimerFired(run.timers.get(1));
+        run.apply(actTimeout);
+        run.apply(placementTimeout);
+        assertThat(run.last.verdict()).isEqualTo(Verdict.IGNORED);
+        assertThat(run.record.state()).isEqualTo(RUNNING);
+        assertThat(run.record.phase()).isEqualTo(TaskPhase.OBSERVING);
+        assertThat(run.record.ignored()).isEqualTo(3);
+    }
+
+    @Test
     void aTimerOfTheWrongKindForWhatTheTaskWaitsOnIsIgnored() {
         Run run = in(Situation.OBSERVING);
         run.apply(new TaskInput.TimerFired(new TaskTimer(TASK, TimerKind.WAIT, run.awaiting(), run.record.stepId(), run.now)));
