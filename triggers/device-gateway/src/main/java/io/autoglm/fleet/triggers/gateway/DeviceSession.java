@@ -82,7 +82,7 @@ public final class DeviceSession {
      * Writes {@code frame}; {@code written} runs once the network took it. False when the session is
      * closed, or closes now because the device does not keep up.
      */
-    public boolean send(String frame, Runnable written) {
+    public boolean send(byte[] frame, Runnable written) {
         if (closed.get()) {
             return false;
         }
@@ -100,7 +100,7 @@ public final class DeviceSession {
         return true;
     }
 
-    public boolean send(String frame) {
+    public boolean send(byte[] frame) {
         return send(frame, null);
     }
 

@@ -12,13 +12,18 @@ import io.autoglm.fleet.events.Rejection;
 import io.autoglm.fleet.events.command.CommandDelivered;
 import io.autoglm.fleet.events.device.DevicePresence;
 import io.autoglm.fleet.events.device.DeviceRegistered;
+import io.autoglm.fleet.events.Extensions;
 import io.autoglm.fleet.events.pulsar.PulsarEventPublisher;
+import io.autoglm.fleet.events.pulsar.PulsarMessageFactory;
+import io.autoglm.fleet.events.pulsar.PulsarProperties;
+import io.autoglm.fleet.events.pulsar.StructuredJson;
 import io.autoglm.fleet.events.pulsar.Topics;
 import io.autoglm.fleet.events.session.GatewayDraining;
 import io.autoglm.fleet.events.session.GatewayError;
 import io.autoglm.fleet.modelstore.blob.InvalidBlobException;
 import io.autoglm.fleet.triggers.ingress.EventIngress;
 import io.cloudevents.CloudEvent;
+import io.cloudevents.core.v1.CloudEventV1;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -33,6 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Every socket of this replica and what flows through them: a device's frames, read by
@@ -123,7 +129,7 @@ public final class DeviceSessions {
             previous.close(DeviceSession.REPLACED, "replaced by a newer connection of this device");
         }
         // the tails first: what the commands function sends again on device.connected must find them open
-        tails.follow(topics.events(device.tenant(), EventFamily.DEVICE_COMMAND), this::command)
+        tails.followMessages(topics.events(device.tenant(), EventFamily.DEVICE_COMMAND), this::command)
                 .thenCompose(open -> tails.follow(topics.events(device.tenant(), EventFamily.PRESENCE), this::presence))
                 .thenCompose(open -> opened.closed() ? CompletableFuture.completedFuture(null)
                         : presence(opened, EventType.DEVICE_CONNECTED, null))
@@ -214,14 +220,37 @@ public final class DeviceSessions {
         to.send(session.error(to.caller(), error));
     }
 
-    /** A command topic's event: pushed to its device when the device is held here. */
-    void command(CloudEvent event) {
-        EventType type = EventType.fromType(event.getType()).orElse(null);
-        if (type != EventType.COMMAND_DISPATCHED && type != EventType.COMMAND_CANCELED) {
+    /**
+     * A command topic's message: pushed to its device when the device is held here. Read from the message's properties
+     * and written down the socket from them and its value, without a CloudEvent in between (the path every command
+     * takes: a decoded event and its re-encoding cost three times the frame in garbage, and the gateway's young
+     * collections are its latency tail); a structured-mode message goes through the SDK's reader.
+     */
+    void command(Map<String, String> properties, byte[] value) {
+        if (properties.get(PulsarProperties.SPEC_VERSION) == null) {
+            CloudEvent event;
+            try {
+                event = PulsarMessageFactory.createReader(properties, value).toEvent();
+            } catch (RuntimeException e) {
+                return; // not a CloudEvent: nothing for a device
+            }
+            command(event.getType(), Events.tenant(event), Events.partitionKey(event), () -> SessionFrames.frame(event),
+                    event.getData() == null ? null : event.getData().toBytes());
             return;
         }
-        String tenant = Events.tenant(event);
-        String deviceId = Events.partitionKey(event);
+        command(properties.get(TYPE), properties.get(TENANT), properties.get(PARTITION_KEY), () -> StructuredJson.write(properties, value), value);
+    }
+
+    private static final String TYPE = PulsarProperties.propertyOf(CloudEventV1.TYPE);
+    private static final String TENANT = PulsarProperties.propertyOf(Extensions.TENANT);
+    private static final String PARTITION_KEY = PulsarProperties.propertyOf(Extensions.PARTITION_KEY);
+
+    /** @param frame the event as a frame, written only when its device is held here */
+    private void command(String type, String tenant, String deviceId, Supplier<byte[]> frame, byte[] data) {
+        boolean dispatched = EventType.COMMAND_DISPATCHED.type().equals(type);
+        if (!dispatched && !EventType.COMMAND_CANCELED.type().equals(type)) {
+            return;
+        }
         if (tenant == null || deviceId == null) {
             return;
         }
@@ -230,7 +259,7 @@ public final class DeviceSessions {
             return; // another replica holds it, or it is offline: the commands function sends it again on device.connected
         }
         Runnable written = null;
-        String commandId = type == EventType.COMMAND_DISPATCHED ? commandId(event) : null;
+        String commandId = dispatched ? commandId(data) : null;
         if (commandId != null) {
             written = () -> {
                 delivered.incrementAndGet();
@@ -243,26 +272,26 @@ public final class DeviceSessions {
                         });
             };
         }
-        to.send(SessionFrames.frame(event), written);
+        to.send(frame.get(), written);
     }
 
     /**
-     * The {@code commandId} of a dispatched command, read without mapping the whole payload (on the path every command
-     * takes); null when the data has none.
+     * The {@code commandId} of a dispatched command's JSON data, read without mapping the whole payload (on the path
+     * every command takes); null when the data has none.
      */
-    static String commandId(CloudEvent event) {
-        if (event.getData() == null) {
+    static String commandId(byte[] data) {
+        if (data == null) {
             return null;
         }
-        try (JsonParser json = EventJson.mapper().getFactory().createParser(event.getData().toBytes())) {
+        try (JsonParser json = EventJson.mapper().getFactory().createParser(data)) {
             if (json.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
             while (json.nextToken() == JsonToken.FIELD_NAME) {
                 String name = json.currentName();
-                JsonToken value = json.nextToken();
+                JsonToken token = json.nextToken();
                 if (name.equals("commandId")) {
-                    return value == JsonToken.VALUE_STRING ? json.getText() : null;
+                    return token == JsonToken.VALUE_STRING ? json.getText() : null;
                 }
                 json.skipChildren();
             }
@@ -319,16 +348,13 @@ public final class DeviceSessions {
      * registrations past their time.
      */
     public void sweep(Duration idleTimeout, long tick, int slots, long nowNanos) {
-        List<DeviceSession> all = new ArrayList<>(devices.values());
-        all.addAll(enrolments.keySet());
         int slot = (int) Math.floorMod(tick, (long) slots);
-        for (DeviceSession each : all) {
-            if (each.silentNanos(nowNanos) > idleTimeout.toNanos()) {
-                each.close(DeviceSession.GOING_AWAY, "idle: nothing heard for " + idleTimeout.toSeconds() + " s");
-                closed(each, each.closeReason());
-            } else if (Math.floorMod(each.connectionId().hashCode(), slots) == slot) {
-                each.ping();
-            }
+        // the maps' own iterators, no copy: a socket closed on the way is removed under them, as they allow
+        for (DeviceSession each : devices.values()) {
+            sweep(each, idleTimeout, slot, slots, nowNanos);
+        }
+        for (DeviceSession each : enrolments.keySet()) {
+            sweep(each, idleTimeout, slot, slots, nowNanos);
         }
         registrations.entrySet().removeIf(entry -> {
             if (entry.getValue().dueNanos() - nowNanos > 0) {
@@ -338,6 +364,15 @@ public final class DeviceSessions {
                     + registrationTimeout.toSeconds() + " s; send the registration again", entry.getKey(), List.of()));
             return true;
         });
+    }
+
+    private void sweep(DeviceSession each, Duration idleTimeout, int slot, int slots, long nowNanos) {
+        if (each.silentNanos(nowNanos) > idleTimeout.toNanos()) {
+            each.close(DeviceSession.GOING_AWAY, "idle: nothing heard for " + idleTimeout.toSeconds() + " s");
+            closed(each, each.closeReason());
+        } else if (Math.floorMod(each.connectionId().hashCode(), slots) == slot) {
+            each.ping();
+        }
     }
 
     /**

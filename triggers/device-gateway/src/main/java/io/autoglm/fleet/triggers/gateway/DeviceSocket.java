@@ -8,8 +8,8 @@ import java.util.concurrent.CompletionStage;
  */
 public interface DeviceSocket {
 
-    /** Writes one text frame; completes once the network took it. */
-    CompletionStage<Void> writeText(String frame);
+    /** Writes one text frame ({@code utf8}: its UTF-8 bytes); completes once the network took it. */
+    CompletionStage<Void> writeText(byte[] utf8);
 
     /** Whether the socket's own write queue is over its mark (the device reads slower than we write). */
     boolean writeQueueFull();

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -36,21 +37,31 @@ final class TopicTails implements AutoCloseable {
 
     /** Follows {@code topic}, each readable event to {@code handler} (on a Pulsar listener thread, in log order). */
     CompletableFuture<Void> follow(String topic, Consumer<CloudEvent> handler) {
+        return followMessages(topic, (properties, value) -> {
+            CloudEvent event;
+            try {
+                event = PulsarMessageFactory.createReader(properties, value).toEvent();
+            } catch (RuntimeException e) {
+                LOG.debugf("skipping a message of %s that is not a CloudEvent: %s", topic, e.getMessage());
+                return;
+            }
+            handler.accept(event);
+        });
+    }
+
+    /**
+     * Follows {@code topic}, each message's properties and value to {@code handler} as they are (on a Pulsar listener
+     * thread, in log order): for a path that reads a few properties and copies the rest.
+     */
+    CompletableFuture<Void> followMessages(String topic, BiConsumer<Map<String, String>, byte[]> handler) {
         CompletableFuture<Reader<byte[]>> tail = tails.computeIfAbsent(topic, t -> client.newReader(Schema.BYTES)
                 .topic(t)
                 .startMessageId(MessageId.latest)
                 .readerListener((reader, message) -> {
-                    CloudEvent event;
                     try {
-                        event = PulsarMessageFactory.createReader(message).toEvent();
+                        handler.accept(message.getProperties(), message.getValue());
                     } catch (RuntimeException e) {
-                        LOG.debugf("skipping a message of %s that is not a CloudEvent: %s", t, e.getMessage());
-                        return;
-                    }
-                    try {
-                        handler.accept(event);
-                    } catch (RuntimeException e) {
-                        LOG.warnf(e, "handling event %s of %s failed", event.getId(), t);
+                        LOG.warnf(e, "handling message %s of %s failed", message.getMessageId(), t);
                     }
                 })
                 .createAsync());

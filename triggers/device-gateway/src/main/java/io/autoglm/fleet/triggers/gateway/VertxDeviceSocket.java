@@ -1,6 +1,9 @@
 package io.autoglm.fleet.triggers.gateway;
 
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import io.vertx.core.http.ServerWebSocket;
 
 import java.nio.charset.StandardCharsets;
@@ -11,6 +14,8 @@ import java.util.concurrent.CompletionStage;
 final class VertxDeviceSocket implements DeviceSocket {
 
     private static final Buffer PING = Buffer.buffer(new byte[0]);
+    /** The frame size every WebSocket client takes (Vert.x's and Netty's default limit). */
+    static final int SINGLE_FRAME = 65_536;
 
     private final ServerWebSocket socket;
 
@@ -19,9 +24,14 @@ final class VertxDeviceSocket implements DeviceSocket {
     }
 
     @Override
-    public CompletionStage<Void> writeText(String frame) {
+    public CompletionStage<Void> writeText(byte[] utf8) {
         CompletableFuture<Void> written = new CompletableFuture<>();
-        socket.writeTextMessage(frame).onComplete(result -> {
+        // a frame the size of most is written from its bytes as they are; a larger one as a message, which Vert.x
+        // splits into frames of the server's size (through a String: rare, screenshots travel the other way)
+        Future<Void> write = utf8.length <= SINGLE_FRAME
+                ? socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, utf8, true))
+                : socket.writeTextMessage(new String(utf8, StandardCharsets.UTF_8));
+        write.onComplete(result -> {
             if (result.succeeded()) {
                 written.complete(null);
             } else {

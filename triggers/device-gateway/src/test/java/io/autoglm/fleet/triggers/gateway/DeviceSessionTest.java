@@ -3,6 +3,7 @@ package io.autoglm.fleet.triggers.gateway;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,8 +25,8 @@ class DeviceSessionTest {
         int pings;
 
         @Override
-        public synchronized CompletionStage<Void> writeText(String frame) {
-            written.add(frame);
+        public synchronized CompletionStage<Void> writeText(byte[] frame) {
+            written.add(new String(frame, StandardCharsets.UTF_8));
             CompletableFuture<Void> write = new CompletableFuture<>();
             pending.add(write);
             return write;
@@ -60,24 +61,24 @@ class DeviceSessionTest {
     void framesTheNetworkHasNotTakenAreBoundedAndOneMoreClosesWith4000() {
         AtomicInteger delivered = new AtomicInteger();
         for (int i = 0; i < 3; i++) {
-            assertThat(session.send("frame-" + i, delivered::incrementAndGet)).isTrue();
+            assertThat(session.send(bytes("frame-" + i), delivered::incrementAndGet)).isTrue();
         }
         assertThat(session.outstanding()).isEqualTo(3);
 
-        assertThat(session.send("frame-3", delivered::incrementAndGet)).isFalse();
+        assertThat(session.send(bytes("frame-3"), delivered::incrementAndGet)).isFalse();
 
         assertThat(socket.closeCode).isEqualTo(DeviceSession.OVERFLOW);
         assertThat(socket.closeReason).isEqualTo("outbound queue full");
         assertThat(socket.written).containsExactly("frame-0", "frame-1", "frame-2");
         socket.drain();
         assertThat(delivered).as("only frames the network took count as delivered").hasValue(3);
-        assertThat(session.send("after", null)).isFalse();
+        assertThat(session.send(bytes("after"), null)).isFalse();
     }
 
     @Test
     void aFullWriteQueueClosesLikeAFullCount() {
         socket.queueFull = true;
-        assertThat(session.send("frame", null)).isFalse();
+        assertThat(session.send(bytes("frame"), null)).isFalse();
         assertThat(socket.closeCode).isEqualTo(DeviceSession.OVERFLOW);
         assertThat(socket.written).isEmpty();
     }
@@ -85,7 +86,7 @@ class DeviceSessionTest {
     @Test
     void aDeviceThatKeepsUpIsNeverClosed() {
         for (int i = 0; i < 100; i++) {
-            assertThat(session.send("frame-" + i, null)).isTrue();
+            assertThat(session.send(bytes("frame-" + i), null)).isTrue();
             socket.drain();
         }
         assertThat(socket.closeCode).isNull();
@@ -132,5 +133,9 @@ class DeviceSessionTest {
         session.read(() -> read.add("small-3"), false, worker::add);
         assertThat(read).as("once nothing waits, read at once again").endsWith("small-3");
         assertThat(worker).isEmpty();
+    }
+
+    private static byte[] bytes(String frame) {
+        return frame.getBytes(StandardCharsets.UTF_8);
     }
 }
