@@ -28,13 +28,34 @@ public sealed interface Goal {
     /** The next step from {@code screen}; {@code earlier}: this task's replies so far that parsed, oldest first. */
     Move next(Screen screen, List<AgentReply> earlier);
 
+    /** A goal within one app: first any page loading is waited for and the app brought to the front, then {@link #within}. */
+    sealed interface InApp extends Goal {
+
+        /** The app the goal is reached in. */
+        String app();
+
+        /** The next step once the app is in front and its page loaded. */
+        Move within(Screen screen, List<AgentReply> earlier);
+
+        @Override
+        default Move next(Screen screen, List<AgentReply> earlier) {
+            if (screen.loading()) {
+                return new Move("The page is still loading: wait for it.", new StepAction.Wait(Duration.ofSeconds(1)));
+            }
+            if (!screen.app().equals(app())) {
+                return new Move("Open " + app() + ".", new StepAction.Launch(app()));
+            }
+            return within(screen, earlier);
+        }
+    }
+
     /** Reads an instruction; one the model does not understand is {@link Unknown}. */
     static Goal of(String instruction) {
         return Instructions.read(instruction);
     }
 
     /** A switch in Settings turned on or off: on the main list, or on the page its row opens. */
-    record Switch(String label, String row, String switchId, boolean on, Pattern words) implements Goal {
+    record Switch(String label, String row, String switchId, boolean on, Pattern words) implements InApp {
 
         static final List<Switch> KNOWN = List.of(
                 new Switch("Wi-Fi", "wifi", "wifi", true, Pattern.compile("wi-?fi|wlan|无线")),
@@ -47,11 +68,12 @@ public sealed interface Goal {
         }
 
         @Override
-        public Move next(Screen screen, List<AgentReply> earlier) {
-            Move first = opening(screen, SETTINGS);
-            if (first != null) {
-                return first;
-            }
+        public String app() {
+            return SETTINGS;
+        }
+
+        @Override
+        public Move within(Screen screen, List<AgentReply> earlier) {
             Optional<Widget> toggle = screen.widget(switchId).filter(widget -> widget.kind() == Widget.Kind.SWITCH);
             if (toggle.isPresent()) {
                 return toggle.get().on() == on
@@ -67,16 +89,17 @@ public sealed interface Goal {
     }
 
     /** A message sent to a contact. */
-    record SendMessage(String contact, String text) implements Goal {
+    record SendMessage(String contact, String text) implements InApp {
 
         static final String SENDING = "Tap Send to send";
 
         @Override
-        public Move next(Screen screen, List<AgentReply> earlier) {
-            Move first = opening(screen, MESSAGES);
-            if (first != null) {
-                return first;
-            }
+        public String app() {
+            return MESSAGES;
+        }
+
+        @Override
+        public Move within(Screen screen, List<AgentReply> earlier) {
             if (screen.screen().equals("list")) {
                 return reach(screen, "contact-" + contact.toLowerCase(Locale.ROOT), "Open the conversation with " + contact + ".")
                         .orElseGet(() -> finish("There is no conversation with " + contact + " in Messages."));
@@ -105,14 +128,15 @@ public sealed interface Goal {
     }
 
     /** The shop's results for a search on the screen. */
-    record Search(String query) implements Goal {
+    record Search(String query) implements InApp {
 
         @Override
-        public Move next(Screen screen, List<AgentReply> earlier) {
-            Move first = opening(screen, SHOP);
-            if (first != null) {
-                return first;
-            }
+        public String app() {
+            return SHOP;
+        }
+
+        @Override
+        public Move within(Screen screen, List<AgentReply> earlier) {
             if (showsResults(screen, query)) {
                 return finish(screen.widget("summary").map(Widget::label).orElse("Results") + ".");
             }
@@ -121,16 +145,17 @@ public sealed interface Goal {
     }
 
     /** A product bought in the shop: searched, opened, signed in for (by a person), paid (with a person's confirmation). */
-    record Buy(String query) implements Goal {
+    record Buy(String query) implements InApp {
 
         static final String OPENING = "Open the product ";
 
         @Override
-        public Move next(Screen screen, List<AgentReply> earlier) {
-            Move first = opening(screen, SHOP);
-            if (first != null) {
-                return first;
-            }
+        public String app() {
+            return SHOP;
+        }
+
+        @Override
+        public Move within(Screen screen, List<AgentReply> earlier) {
             boolean paid = earlier.stream().anyMatch(reply -> reply.action() instanceof StepAction.Tap tap && tap.sensitiveMessage() != null);
             switch (screen.screen()) {
                 case "ordered" -> {
@@ -174,13 +199,14 @@ public sealed interface Goal {
     }
 
     /** The phone's Android version, read off About phone (at the bottom of Settings' list). */
-    record AboutPhone() implements Goal {
+    record AboutPhone() implements InApp {
         @Override
-        public Move next(Screen screen, List<AgentReply> earlier) {
-            Move first = opening(screen, SETTINGS);
-            if (first != null) {
-                return first;
-            }
+        public String app() {
+            return SETTINGS;
+        }
+
+        @Override
+        public Move within(Screen screen, List<AgentReply> earlier) {
             Optional<Widget> version = screen.widget("android-version");
             if (version.isPresent()) {
                 return finish("The phone runs " + version.get().label().replace(":", "") + ".");
@@ -221,17 +247,6 @@ public sealed interface Goal {
         public Move next(Screen screen, List<AgentReply> earlier) {
             return finish("The simulated model cannot do this on the simulated phone: " + instruction);
         }
-    }
-
-    /** What every goal does first: wait for a page that loads, bring {@code app} to the front. Null when that is done. */
-    private static Move opening(Screen screen, String app) {
-        if (screen.loading()) {
-            return new Move("The page is still loading: wait for it.", new StepAction.Wait(Duration.ofSeconds(1)));
-        }
-        if (!screen.app().equals(app)) {
-            return new Move("Open " + app + ".", new StepAction.Launch(app));
-        }
-        return null;
     }
 
     /** Taps {@code id} on a list, scrolling to it first: empty when the list does not have it. */
