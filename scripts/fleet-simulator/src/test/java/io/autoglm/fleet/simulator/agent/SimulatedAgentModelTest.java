@@ -43,32 +43,6 @@ class SimulatedAgentModelTest {
         }
     }
 
-    /** What the stack does with a step: the action as a command on the device; a take-over, a person at the phone. */
-    private static void carryOut(StepAction action, SimulatedPhone phone) throws PhoneActionFailed {
-        if (action instanceof StepAction.TakeOver) {
-            phone.takeOver();
-            return;
-        }
-        CommandAction command;
-        if (action instanceof StepAction.Launch launch) {
-            command = new CommandAction(AgentAction.LAUNCH, Map.of("app", launch.app()));
-        } else if (action instanceof StepAction.Tap tap) {
-            command = new CommandAction(AgentAction.TAP, Map.of("element", tap.element().toString()));
-        } else if (action instanceof StepAction.Type type) {
-            command = new CommandAction(AgentAction.TYPE, Map.of("text", type.text()));
-        } else if (action instanceof StepAction.Swipe swipe) {
-            command = new CommandAction(AgentAction.SWIPE, Map.of("start", swipe.start().toString(), "end", swipe.end().toString()));
-        } else if (action instanceof StepAction.Wait wait) {
-            command = new CommandAction(AgentAction.WAIT, Map.of("duration", wait.duration().toSeconds() + " seconds"));
-        } else if (action instanceof StepAction.Back) {
-            command = new CommandAction(AgentAction.BACK, Map.of());
-        } else if (action instanceof StepAction.Home) {
-            command = new CommandAction(AgentAction.HOME, Map.of());
-        } else {
-            throw new AssertionError("the planner does not " + action.name());
-        }
-        phone.execute(command);
-    }
     private static Run run(String instruction, SimulatedPhone phone) throws Exception {
         SimulatedAgentModel model = new SimulatedAgentModel(0, 1);
         List<String> raw = new ArrayList<>();
@@ -83,7 +57,7 @@ class SimulatedAgentModelTest {
                 return new Run(replies, phone);
             }
             try {
-                carryOut(parsed.action(), phone);
+                StepsOnPhone.carryOut(parsed.action(), phone);
             } catch (PhoneActionFailed failed) {
                 // a failed command leaves the phone as it was: the next step sees that
             }
