@@ -6,6 +6,8 @@ import io.autoglm.fleet.events.command.CommandBatchRequested;
 import io.autoglm.fleet.events.command.CommandRequested;
 import io.autoglm.fleet.events.inference.InferenceRequested;
 import io.autoglm.fleet.events.pulsar.Topics;
+import io.autoglm.fleet.simulator.agent.AgentModelEndpoint;
+import io.autoglm.fleet.simulator.agent.SimulatedAgentModel;
 import io.cloudevents.CloudEvent;
 import org.apache.pulsar.client.api.PulsarClient;
 
@@ -23,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  * inference bursts. It watches the bus and shows, live, the devices ONLINE/SUSPECT/OFFLINE per tenant,
  * events per second, the router's decisions, inference p50/p99 (from sending the request to its answer's
  * publication on the bus) and the dead letters; the summary comes at the end ({@code --duration}, or SIGTERM/Ctrl-C).
+ * With {@code --agent-model-port} it also serves the simulated agent model ({@code autoglm-sim}) that drives the
+ * simulated phones' apps over the OpenAI-compatible API.
  */
 public final class FleetSimulator {
 
@@ -52,6 +56,10 @@ public final class FleetSimulator {
                 options.missing().contains("registry"), throughGateway);
         SinkClient sink = new SinkClient(options.sink(), tokens, status);
         GatewayLinks links = throughGateway ? new GatewayLinks(options.gateways(), tokens, status, new CommandExecution(options.seed(), 0.02)) : null;
+        AgentModelEndpoint agentModel = options.agentModelPort().isPresent()
+                ? AgentModelEndpoint.start(options.agentModelPort().getAsInt(), new SimulatedAgentModel(options.agentModelBadReplies(), options.seed()),
+                        options.agentModelLatency(), options.seed())
+                : null;
         PulsarClient client = PulsarClient.builder().serviceUrl(options.pulsar()).build();
         BusObserver observer = new BusObserver(client, new Topics(options.namespace()), status);
         boolean terminal = System.console() != null;
@@ -67,6 +75,11 @@ public final class FleetSimulator {
                 throughGateway ? "the gateway " + options.gateways() + " (operators and apps: " + options.sink() + ")" : options.sink(),
                 options.duration().map(StatusBoard::clock).orElse("as long as you like (Ctrl-C stops)"),
                 options.missing().isEmpty() ? "" : "; missing functions: " + String.join(", ", options.missing()));
+        if (agentModel != null) {
+            say("Simulated agent model %s (a simulation, not a real model) at %s: %.0f%% bad replies, first token %d ms, total %d ms",
+                    SimulatedAgentModel.NAME, agentModel.baseUrl(), options.agentModelBadReplies() * 100,
+                    options.agentModelLatency().firstToken().toMillis(), options.agentModelLatency().total().toMillis());
+        }
         scheduler.scheduleAtFixedRate(() -> {
             try {
                 Instant now = Instant.now();
@@ -130,6 +143,10 @@ public final class FleetSimulator {
             }
             StatusBoard.summary(Duration.ofNanos(System.nanoTime() - startNanos), status.snapshot(), options.missing())
                     .forEach(System.out::println);
+            if (agentModel != null) {
+                System.out.println("The simulated agent model " + SimulatedAgentModel.NAME + " answered " + agentModel.replies() + " requests");
+                agentModel.close();
+            }
             System.out.flush();
             observer.close();
             if (links != null) {

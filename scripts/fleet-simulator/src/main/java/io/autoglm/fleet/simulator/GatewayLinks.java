@@ -284,7 +284,8 @@ final class GatewayLinks implements AutoCloseable {
                 busy = running > 0;
             }
             Instant received = Instant.now();
-            CommandExecution.Outcome outcome = execution.execute(command.action(), device.declaration().capabilities().supportedActions(), busy);
+            CommandExecution.Outcome outcome = execution.execute(command.action(), device.declaration().capabilities().supportedActions(), busy,
+                    device.phone());
             if (outcome instanceof CommandExecution.Declined declined) {
                 answer(EventType.COMMAND_DECLINED, new CommandDeclined(command.commandId(), command.deviceId(), declined.reason(), declined.message(),
                         received));

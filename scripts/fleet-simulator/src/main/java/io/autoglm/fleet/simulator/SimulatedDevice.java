@@ -2,6 +2,7 @@ package io.autoglm.fleet.simulator;
 
 import io.autoglm.fleet.events.device.DeviceDeclaration;
 import io.autoglm.fleet.events.device.LivenessStatus;
+import io.autoglm.fleet.simulator.phone.SimulatedPhone;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +11,7 @@ import java.util.Objects;
 /**
  * One simulated device: its declaration, the id the registry gave it, its heartbeat rhythm (interval
  * and jitter), whether it is silent right now (dropped out until {@link #silentUntil()}) and the status the
- * heartbeat function gave it.
+ * heartbeat function gave it, and the phone it is (the apps and screens its commands change).
  */
 final class SimulatedDevice {
 
@@ -26,6 +27,7 @@ final class SimulatedDevice {
     private Instant nextHeartbeat;
     private Instant silentUntil;
     private LivenessStatus status;
+    private final SimulatedPhone phone = new SimulatedPhone();
 
     SimulatedDevice(String tenant, String serial, DeviceDeclaration declaration, Duration interval, double jitter) {
         this.tenant = Objects.requireNonNull(tenant);
@@ -33,6 +35,10 @@ final class SimulatedDevice {
         this.declaration = Objects.requireNonNull(declaration);
         this.interval = interval;
         this.jitter = jitter;
+    }
+
+    SimulatedPhone phone() {
+        return phone;
     }
 
     String tenant() {

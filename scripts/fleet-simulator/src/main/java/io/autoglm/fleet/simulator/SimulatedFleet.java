@@ -262,7 +262,7 @@ final class SimulatedFleet {
                         // a WASM runtime has no apps, home screen or Back action: the registry refuses them
                         ? List.of(AgentAction.TAP, AgentAction.TYPE, AgentAction.SWIPE, AgentAction.LONG_PRESS, AgentAction.WAIT)
                         : List.of(AgentAction.LAUNCH, AgentAction.TAP, AgentAction.TYPE, AgentAction.SWIPE, AgentAction.BACK, AgentAction.HOME,
-                                AgentAction.LONG_PRESS, AgentAction.WAIT, AgentAction.OBSERVE),
+                                AgentAction.LONG_PRESS, AgentAction.DOUBLE_TAP, AgentAction.WAIT, AgentAction.OBSERVE),
                 List.of());
         return new DeviceDeclaration(tenant, capabilities, Map.of("serial", serial.toUpperCase(), "board", "sim-" + platform.name()));
     }

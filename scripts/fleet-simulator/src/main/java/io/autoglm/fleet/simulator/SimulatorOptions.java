@@ -1,5 +1,7 @@
 package io.autoglm.fleet.simulator;
 
+import io.autoglm.fleet.simulator.agent.ModelLatency;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The simulator's command line (given by {@code scripts/run-local}).
@@ -15,9 +18,15 @@ import java.util.Optional;
  * @param gateways the device gateway's replicas ({@code ws://host:port/devices/v1}); when given, devices connect there over
  *                 their own sockets and execute the commands that come down, otherwise they send to the sink and
  *                 receive nothing
+ * @param agentModelPort where the simulated agent model ({@code autoglm-sim}) serves the OpenAI-compatible API on
+ *                 127.0.0.1 ({@code --agent-model-port}); empty (the default): it is not served
+ * @param agentModelBadReplies the share of its replies that are deliberately bad ({@code --agent-model-bad-replies}, 0.05)
+ * @param agentModelLatency its time to the first token and to the end ({@code --agent-model-first-token PT0.35S},
+ *                 {@code --agent-model-total PT1.2S})
  */
 record SimulatorOptions(URI sink, String pulsar, String namespace, Path signingKey, int devices, List<String> tenants,
-        Optional<Duration> duration, long seed, List<String> missing, List<URI> gateways) {
+        Optional<Duration> duration, long seed, List<String> missing, List<URI> gateways, OptionalInt agentModelPort,
+        double agentModelBadReplies, ModelLatency agentModelLatency) {
 
     static SimulatorOptions parse(String[] args) {
         URI sink = null;
@@ -30,6 +39,10 @@ record SimulatorOptions(URI sink, String pulsar, String namespace, Path signingK
         long seed = 1;
         List<String> missing = List.of();
         List<URI> gateways = List.of();
+        OptionalInt agentModelPort = OptionalInt.empty();
+        double badReplies = 0.05;
+        Duration firstToken = ModelLatency.DEFAULT.firstToken();
+        Duration total = ModelLatency.DEFAULT.total();
         List<String> rest = new ArrayList<>(Arrays.asList(args));
         while (!rest.isEmpty()) {
             String option = rest.remove(0);
@@ -48,12 +61,23 @@ record SimulatorOptions(URI sink, String pulsar, String namespace, Path signingK
                 case "--seed" -> seed = Long.parseLong(value);
                 case "--missing" -> missing = List.of(value.split(","));
                 case "--gateways" -> gateways = Arrays.stream(value.split(",")).map(URI::create).toList();
+                case "--agent-model-port" -> agentModelPort = OptionalInt.of(Integer.parseInt(value));
+                case "--agent-model-bad-replies" -> badReplies = Double.parseDouble(value);
+                case "--agent-model-first-token" -> firstToken = Duration.parse(value);
+                case "--agent-model-total" -> total = Duration.parse(value);
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
         if (sink == null || pulsar == null || key == null) {
             throw new IllegalArgumentException("--sink, --pulsar and --signing-key are required");
         }
-        return new SimulatorOptions(sink, pulsar, namespace, key, devices, tenants, duration, seed, missing, gateways);
+        if (agentModelPort.isPresent() && (agentModelPort.getAsInt() < 1 || agentModelPort.getAsInt() > 65535)) {
+            throw new IllegalArgumentException("--agent-model-port is a port, 1-65535, got " + agentModelPort.getAsInt());
+        }
+        if (badReplies < 0 || badReplies > 1) {
+            throw new IllegalArgumentException("--agent-model-bad-replies is a share, 0 to 1, got " + badReplies);
+        }
+        return new SimulatorOptions(sink, pulsar, namespace, key, devices, tenants, duration, seed, missing, gateways, agentModelPort, badReplies,
+                new ModelLatency(firstToken, total));
     }
 }

@@ -1,8 +1,11 @@
 package io.autoglm.fleet.simulator;
 
 import io.autoglm.fleet.events.command.CommandAction;
+import io.autoglm.fleet.events.command.CommandFailureReason;
 import io.autoglm.fleet.events.command.DeclineReason;
 import io.autoglm.fleet.events.device.AgentAction;
+import io.autoglm.fleet.simulator.phone.SimulatedPhone;
+import io.autoglm.fleet.simulator.phone.SimulatedScreenshot;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;
@@ -18,21 +21,40 @@ class CommandExecutionTest {
 
     private static final List<AgentAction> PHONE = List.of(AgentAction.TAP, AgentAction.LAUNCH, AgentAction.WAIT, AgentAction.OBSERVE);
 
+    private final SimulatedPhone phone = new SimulatedPhone();
+
     @Test
-    void anObservationIsARealPngOfTheSimulatedScreenAndTheAppInFront() throws Exception {
-        var outcome = new CommandExecution(1, 0).execute(new CommandAction(AgentAction.OBSERVE, Map.of()), PHONE, false);
+    void anObservationIsARealPngOfThePhonesScreenAndTheAppInFront() throws Exception {
+        var execution = new CommandExecution(1, 0);
+        assertThat(execution.execute(new CommandAction(AgentAction.LAUNCH, Map.of("app", "Shop")), PHONE, false, phone))
+                .isInstanceOf(CommandExecution.Completed.class);
+
+        var outcome = execution.execute(new CommandAction(AgentAction.OBSERVE, Map.of()), PHONE, false, phone);
 
         assertThat(outcome).isInstanceOf(CommandExecution.Completed.class);
         var completed = (CommandExecution.Completed) outcome;
-        BufferedImage image = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(completed.png())));
-        assertThat(image.getWidth()).isEqualTo(completed.width()).isEqualTo(CommandExecution.SCREEN_WIDTH);
+        byte[] png = Base64.getDecoder().decode(completed.png());
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+        assertThat(image.getWidth()).isEqualTo(completed.width()).isEqualTo(SimulatedScreenshot.WIDTH);
         assertThat(image.getHeight()).isEqualTo(completed.height());
-        assertThat(completed.currentApp()).isNotBlank();
+        assertThat(completed.currentApp()).isEqualTo("Shop");
+        assertThat(SimulatedScreenshot.describe(png)).hasValueSatisfying(screen -> assertThat(screen.is("Shop", "home")).isTrue());
+    }
+
+    @Test
+    void aLaunchOfAnAppThePhoneLacksFailsAsNotInstalledAndAFailureLeavesThePhoneAsItWas() {
+        var launch = new CommandAction(AgentAction.LAUNCH, Map.of("app", "WeChat"));
+        assertThat(new CommandExecution(1, 0).execute(launch, PHONE, false, phone)).isInstanceOfSatisfying(CommandExecution.Failed.class,
+                failed -> assertThat(failed.reason()).isEqualTo(CommandFailureReason.APP_NOT_INSTALLED));
+
+        var settings = new CommandAction(AgentAction.LAUNCH, Map.of("app", "Settings"));
+        assertThat(new CommandExecution(1, 1).execute(settings, PHONE, false, phone)).isInstanceOf(CommandExecution.Failed.class);
+        assertThat(phone.currentApp()).isEqualTo(SimulatedPhone.HOME);
     }
 
     @Test
     void anActionTheDeviceDoesNotDeclareIsDeclinedAtOnceNamingWhatItDoes() {
-        var outcome = new CommandExecution(1, 0).execute(new CommandAction(AgentAction.SWIPE, Map.of()), PHONE, false);
+        var outcome = new CommandExecution(1, 0).execute(new CommandAction(AgentAction.SWIPE, Map.of()), PHONE, false, phone);
 
         assertThat(outcome).isInstanceOfSatisfying(CommandExecution.Declined.class, declined -> {
             assertThat(declined.reason()).isEqualTo(DeclineReason.UNSUPPORTED_ACTION);
@@ -45,7 +67,7 @@ class CommandExecutionTest {
     void aWaitTakesWhatItSaysAndAShareFailsAsInTheField() {
         var execution = new CommandExecution(3, 0.2);
         var outcomes = java.util.stream.IntStream.range(0, 500)
-                .mapToObj(i -> execution.execute(new CommandAction(AgentAction.WAIT, Map.of("duration", "2 seconds")), PHONE, false)).toList();
+                .mapToObj(i -> execution.execute(new CommandAction(AgentAction.WAIT, Map.of("duration", "2 seconds")), PHONE, false, phone)).toList();
 
         assertThat(outcomes).allSatisfy(outcome -> assertThat(outcome.delay().toMillis()).isEqualTo(2000));
         long failed = outcomes.stream().filter(CommandExecution.Failed.class::isInstance).count();
@@ -56,7 +78,7 @@ class CommandExecutionTest {
     void aBusyDeviceRefusesSomeCommandsAsBusy() {
         var execution = new CommandExecution(5, 0);
         var outcomes = java.util.stream.IntStream.range(0, 200)
-                .mapToObj(i -> execution.execute(new CommandAction(AgentAction.TAP, Map.of()), PHONE, true)).toList();
+                .mapToObj(i -> execution.execute(new CommandAction(AgentAction.TAP, Map.of("element", "[500,500]")), PHONE, true, phone)).toList();
 
         assertThat(outcomes).anySatisfy(outcome -> assertThat(outcome).isInstanceOfSatisfying(CommandExecution.Declined.class,
                 declined -> assertThat(declined.reason()).isEqualTo(DeclineReason.BUSY)));
