@@ -39,6 +39,9 @@ final class CommandBook {
     private final Map<String, Entry> commands = new ConcurrentHashMap<>();
     private final Map<String, List<String>> batches = new ConcurrentHashMap<>();
     private final List<Double> roundTrips = new ArrayList<>();
+    private final List<Double> steadyRoundTrips = new ArrayList<>();
+    /** Commands requested from then on (millis) make the steady-state round trip; before it, the warm-up. */
+    private volatile long steadyFrom = Long.MAX_VALUE;
 
     /**
      * An operator sent a command at {@code atMillis}; it must have ended by then plus its TTL and its execution
@@ -46,6 +49,11 @@ final class CommandBook {
      */
     void requested(String commandId, long atMillis, long ttlMs, long timeoutMs) {
         commands.putIfAbsent(commandId, new Entry(atMillis, atMillis + ttlMs + timeoutMs + SLACK_MS));
+    }
+
+    /** Round trips of commands requested from {@code atMillis} on are also the steady state's (the warm-up is over). */
+    void steadyFrom(long atMillis) {
+        steadyFrom = atMillis;
     }
 
     /** A batch of commands, each also {@link #requested}: refused or dispatched together. */
@@ -73,8 +81,12 @@ final class CommandBook {
             return; // a command of someone else, or of an earlier run
         }
         if (state == CommandState.SUCCEEDED && entry.state != CommandState.SUCCEEDED) {
+            double trip = Math.max(0, atMillis - entry.requestedAt);
             synchronized (roundTrips) {
-                roundTrips.add((double) Math.max(0, atMillis - entry.requestedAt));
+                roundTrips.add(trip);
+                if (entry.requestedAt >= steadyFrom) {
+                    steadyRoundTrips.add(trip);
+                }
             }
         }
         entry.state = state;
@@ -99,10 +111,12 @@ final class CommandBook {
             }
         }
         double[] trips;
+        double[] steady;
         synchronized (roundTrips) {
             trips = roundTrips.stream().mapToDouble(Double::doubleValue).toArray();
+            steady = steadyRoundTrips.stream().mapToDouble(Double::doubleValue).toArray();
         }
-        return new Counts(commands.size(), refused, unknown, byState, overdue, Percentiles.of(trips));
+        return new Counts(commands.size(), refused, unknown, byState, overdue, Percentiles.of(trips), Percentiles.of(steady));
     }
 
     /**
@@ -110,8 +124,11 @@ final class CommandBook {
      * @param refused   refused by the router (ended)
      * @param unknown   not yet in the table nor refused (on their way through the sink, the router, the commands function)
      * @param overdue   neither ended nor within their deadlines: what the invariant says never happens
+     * @param roundTrip requested at the sink -> SUCCEEDED in the table, every command
+     * @param steadyRoundTrip the same, of the commands requested after the warm-up ({@code --warm-up})
      */
-    record Counts(long requested, long refused, long unknown, Map<CommandState, Long> byState, long overdue, Percentiles roundTrip) {
+    record Counts(long requested, long refused, long unknown, Map<CommandState, Long> byState, long overdue, Percentiles roundTrip,
+            Percentiles steadyRoundTrip) {
 
         long ended() {
             return refused + byState.entrySet().stream().filter(e -> e.getKey().terminal()).mapToLong(Map.Entry::getValue).sum();

@@ -44,10 +44,20 @@ final class CommandExecution {
 
     private final Random random;
     private final double failureRate;
+    private final boolean atOnce;
 
     CommandExecution(long seed, double failureRate) {
+        this(seed, failureRate, false);
+    }
+
+    /**
+     * @param atOnce every command answered at once, never failed nor refused as busy (what a round-trip measurement
+     *               wants of its devices: the time is the system's alone)
+     */
+    CommandExecution(long seed, double failureRate, boolean atOnce) {
         this.random = new Random(seed);
-        this.failureRate = failureRate;
+        this.failureRate = atOnce ? 0 : failureRate;
+        this.atOnce = atOnce;
     }
 
     /**
@@ -60,10 +70,10 @@ final class CommandExecution {
             return new Declined(DeclineReason.UNSUPPORTED_ACTION, "this device does not do " + action.type().wireName() + ": it declares "
                     + supported.stream().map(AgentAction::wireName).toList());
         }
-        if (busy && random.nextInt(4) == 0) {
+        if (busy && !atOnce && random.nextInt(4) == 0) {
             return new Declined(DeclineReason.BUSY, "another command is running and the queue is full");
         }
-        Duration delay = delay(action);
+        Duration delay = atOnce ? Duration.ZERO : delay(action);
         if (random.nextDouble() < failureRate) {
             return action.type() == AgentAction.LAUNCH
                     ? new Failed(delay, CommandFailureReason.APP_NOT_INSTALLED, action.params().getOrDefault("app", "the app") + " is not installed")

@@ -18,6 +18,12 @@ import java.time.Duration;
 record FleetBehaviour(Duration heartbeatInterval, double dropOutChance, Duration silenceMin, Duration silenceMax,
         double commandsPerSecond, double batchShare, Duration burstEvery, int burstSize, Duration registrationRetry) {
 
+    /** This behaviour with {@code perTenant} commands per tenant per second. */
+    FleetBehaviour withCommandsPerSecond(double perTenant) {
+        return new FleetBehaviour(heartbeatInterval, dropOutChance, silenceMin, silenceMax, perTenant, batchShare, burstEvery, burstSize,
+                registrationRetry);
+    }
+
     static final FleetBehaviour DEFAULT = new FleetBehaviour(Duration.ofSeconds(1), 0.002, Duration.ofSeconds(8),
             Duration.ofSeconds(25), 2.0, 0.1, Duration.ofSeconds(15), 20, Duration.ofSeconds(10));
 }

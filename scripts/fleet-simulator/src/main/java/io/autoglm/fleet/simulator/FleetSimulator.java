@@ -52,10 +52,14 @@ public final class FleetSimulator {
         TenantTokens tokens = new TenantTokens(TenantTokens.readPrivateKey(options.signingKey()), Duration.ofHours(12));
         Instant start = Instant.now();
         boolean throughGateway = !options.gateways().isEmpty();
-        SimulatedFleet fleet = new SimulatedFleet(options.devices(), options.tenants(), FleetBehaviour.DEFAULT, options.seed(), start,
+        FleetBehaviour behaviour = options.commandsPerSecond().isPresent()
+                ? FleetBehaviour.DEFAULT.withCommandsPerSecond(options.commandsPerSecond().getAsDouble() / options.tenants().size())
+                : FleetBehaviour.DEFAULT;
+        options.warmUp().ifPresent(warmUp -> status.commands().steadyFrom(start.plus(warmUp).toEpochMilli()));
+        SimulatedFleet fleet = new SimulatedFleet(options.devices(), options.tenants(), behaviour, options.seed(), start,
                 options.missing().contains("registry"), throughGateway);
         SinkClient sink = new SinkClient(options.sink(), tokens, status);
-        GatewayLinks links = throughGateway ? new GatewayLinks(options.gateways(), tokens, status, new CommandExecution(options.seed(), 0.02)) : null;
+        GatewayLinks links = throughGateway ? new GatewayLinks(options.gateways(), tokens, status, new CommandExecution(options.seed(), 0.02, options.answerAtOnce())) : null;
         AgentModelEndpoint agentModel = options.agentModelPort().isPresent()
                 ? AgentModelEndpoint.start(options.agentModelPort().getAsInt(), new SimulatedAgentModel(options.agentModelBadReplies(), options.seed()),
                         options.agentModelLatency(), options.seed())

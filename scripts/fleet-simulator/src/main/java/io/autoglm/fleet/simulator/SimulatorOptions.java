@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /**
@@ -23,10 +24,16 @@ import java.util.OptionalInt;
  * @param agentModelBadReplies the share of its replies that are deliberately bad ({@code --agent-model-bad-replies}, 0.05)
  * @param agentModelLatency its time to the first token and to the end ({@code --agent-model-first-token PT0.35S},
  *                 {@code --agent-model-total PT1.2S})
+ * @param commandsPerSecond the operators' commands per second over all tenants ({@code --commands-per-second}); empty:
+ *                 the fleet's default (2 per tenant)
+ * @param answerAtOnce devices answer every command at once, none failed ({@code --answer-at-once}): the round trip is the
+ *                 system's alone
+ * @param warmUp   the round trip's steady state counts the commands requested after this ({@code --warm-up PT1M})
  */
 record SimulatorOptions(URI sink, String pulsar, String namespace, Path signingKey, int devices, List<String> tenants,
         Optional<Duration> duration, long seed, List<String> missing, List<URI> gateways, OptionalInt agentModelPort,
-        double agentModelBadReplies, ModelLatency agentModelLatency) {
+        double agentModelBadReplies, ModelLatency agentModelLatency, OptionalDouble commandsPerSecond, boolean answerAtOnce,
+        Optional<Duration> warmUp) {
 
     static SimulatorOptions parse(String[] args) {
         URI sink = null;
@@ -43,9 +50,16 @@ record SimulatorOptions(URI sink, String pulsar, String namespace, Path signingK
         double badReplies = 0.05;
         Duration firstToken = ModelLatency.DEFAULT.firstToken();
         Duration total = ModelLatency.DEFAULT.total();
+        OptionalDouble commandsPerSecond = OptionalDouble.empty();
+        boolean answerAtOnce = false;
+        Optional<Duration> warmUp = Optional.empty();
         List<String> rest = new ArrayList<>(Arrays.asList(args));
         while (!rest.isEmpty()) {
             String option = rest.remove(0);
+            if (option.equals("--answer-at-once")) {
+                answerAtOnce = true;
+                continue;
+            }
             if (rest.isEmpty()) {
                 throw new IllegalArgumentException(option + " needs a value");
             }
@@ -65,6 +79,8 @@ record SimulatorOptions(URI sink, String pulsar, String namespace, Path signingK
                 case "--agent-model-bad-replies" -> badReplies = Double.parseDouble(value);
                 case "--agent-model-first-token" -> firstToken = Duration.parse(value);
                 case "--agent-model-total" -> total = Duration.parse(value);
+                case "--commands-per-second" -> commandsPerSecond = OptionalDouble.of(Double.parseDouble(value));
+                case "--warm-up" -> warmUp = Optional.of(Duration.parse(value));
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
@@ -78,6 +94,6 @@ record SimulatorOptions(URI sink, String pulsar, String namespace, Path signingK
             throw new IllegalArgumentException("--agent-model-bad-replies is a share, 0 to 1, got " + badReplies);
         }
         return new SimulatorOptions(sink, pulsar, namespace, key, devices, tenants, duration, seed, missing, gateways, agentModelPort, badReplies,
-                new ModelLatency(firstToken, total));
+                new ModelLatency(firstToken, total), commandsPerSecond, answerAtOnce, warmUp);
     }
 }

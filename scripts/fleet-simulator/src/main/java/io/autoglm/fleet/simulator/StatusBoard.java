@@ -68,6 +68,11 @@ final class StatusBoard {
         }
         lines.add(String.format(Locale.ROOT, "  commands        %s", commands(end.commands())));
         CommandBook.Counts commands = end.commands();
+        if (commands.steadyRoundTrip().count() > 0) {
+            Percentiles steady = commands.steadyRoundTrip();
+            lines.add(String.format(Locale.ROOT, "                  round trip after the warm-up: p50 %.0f ms, p99 %.0f ms (%,d commands)", steady.p50(),
+                    steady.p99(), steady.count()));
+        }
         lines.add(String.format(Locale.ROOT, "                  %,d requested = %,d ended + %,d within their deadlines + %,d overdue%s", commands.requested(),
                 commands.ended(), commands.requested() - commands.ended() - commands.overdue(), commands.overdue(),
                 commands.overdue() == 0 ? " (every command requested is in one terminal state or still within its deadlines)"

@@ -52,4 +52,19 @@ class CommandBookTest {
         assertThat(counts.overdue()).isZero();
         assertThat(counts.roundTrip().count()).isEqualTo(1);
     }
+
+    @Test
+    void theSteadyStateRoundTripCountsOnlyCommandsRequestedAfterTheWarmUp() {
+        CommandBook book = new CommandBook();
+        book.steadyFrom(60_000);
+        book.requested("cold", 1_000, 30_000, 60_000);
+        book.requested("warm", 61_000, 30_000, 60_000);
+        book.state("cold", CommandState.SUCCEEDED, 9_000);
+        book.state("warm", CommandState.SUCCEEDED, 61_120);
+
+        CommandBook.Counts counts = book.counts(70_000);
+        assertThat(counts.roundTrip().count()).isEqualTo(2);
+        assertThat(counts.steadyRoundTrip().count()).isEqualTo(1);
+        assertThat(counts.steadyRoundTrip().p99()).isEqualTo(120);
+    }
 }

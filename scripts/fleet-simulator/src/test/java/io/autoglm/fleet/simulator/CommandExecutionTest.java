@@ -84,4 +84,13 @@ class CommandExecutionTest {
                 declined -> assertThat(declined.reason()).isEqualTo(DeclineReason.BUSY)));
         assertThat(outcomes).anySatisfy(outcome -> assertThat(outcome).isInstanceOf(CommandExecution.Completed.class));
     }
+
+    @Test
+    void aDeviceThatAnswersAtOnceNeitherWaitsNorFailsNorIsBusy() {
+        var execution = new CommandExecution(1, 1, true);
+        for (int i = 0; i < 50; i++) {
+            assertThat(execution.execute(new CommandAction(AgentAction.LAUNCH, Map.of("app", "Settings")), PHONE, true, phone))
+                    .isInstanceOfSatisfying(CommandExecution.Completed.class, completed -> assertThat(completed.delay()).isZero());
+        }
+    }
 }

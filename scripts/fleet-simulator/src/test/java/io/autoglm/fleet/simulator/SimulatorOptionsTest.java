@@ -43,4 +43,19 @@ class SimulatorOptionsTest {
         assertThatThrownBy(() -> parse("--agent-model-port", "0")).hasMessageContaining("1-65535");
         assertThatThrownBy(() -> parse("--agent-model-first-token", "PT2S", "--agent-model-total", "PT1S")).hasMessageContaining("first token");
     }
+
+    @Test
+    void aRoundTripMeasurementSetsTheCommandRateDevicesThatAnswerAtOnceAndAWarmUp() {
+        SimulatorOptions plain = parse();
+        assertThat(plain.commandsPerSecond()).isEmpty();
+        assertThat(plain.answerAtOnce()).isFalse();
+        assertThat(plain.warmUp()).isEmpty();
+
+        SimulatorOptions measured = parse("--commands-per-second", "300", "--answer-at-once", "--warm-up", "PT1M", "--devices", "400");
+
+        assertThat(measured.commandsPerSecond()).hasValue(300.0);
+        assertThat(measured.answerAtOnce()).isTrue();
+        assertThat(measured.warmUp()).contains(Duration.ofMinutes(1));
+        assertThat(measured.devices()).isEqualTo(400);
+    }
 }

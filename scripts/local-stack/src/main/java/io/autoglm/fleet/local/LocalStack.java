@@ -356,6 +356,11 @@ public final class LocalStack {
                 "--devices", Integer.toString(options.devices()), "--tenants", String.join(",", options.tenants()),
                 "--seed", Long.toString(options.seed())));
         options.duration().ifPresent(duration -> arguments.addAll(List.of("--duration", duration.toString())));
+        options.commandsPerSecond().ifPresent(rate -> arguments.addAll(List.of("--commands-per-second", rate.toString())));
+        options.warmUp().ifPresent(warmUp -> arguments.addAll(List.of("--warm-up", warmUp.toString())));
+        if (options.answerAtOnce()) {
+            arguments.add("--answer-at-once");
+        }
         if (!gateways.isEmpty()) {
             arguments.addAll(List.of("--gateways", gateways.stream().map(gateway -> gateway.url().replaceFirst("^http", "ws") + "/devices/v1")
                     .collect(java.util.stream.Collectors.joining(","))));
