@@ -56,6 +56,11 @@ final class CommandBook {
         steadyFrom = atMillis;
     }
 
+    /** The sink did not take it (skipped with too many requests waiting, refused, no answer): the fleet never heard of it. */
+    void notAccepted(String commandId) {
+        commands.remove(commandId);
+    }
+
     /** A batch of commands, each also {@link #requested}: refused or dispatched together. */
     void batch(String batchId, List<String> commandIds) {
         batches.put(batchId, List.copyOf(commandIds));

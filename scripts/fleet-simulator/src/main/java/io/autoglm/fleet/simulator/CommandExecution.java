@@ -65,16 +65,23 @@ final class CommandExecution {
      * @param busy      whether it is running another command now
      * @param phone     the device's phone, which the action changes
      */
-    synchronized Outcome execute(CommandAction action, List<AgentAction> supported, boolean busy, SimulatedPhone phone) {
+    Outcome execute(CommandAction action, List<AgentAction> supported, boolean busy, SimulatedPhone phone) {
         if (!supported.contains(action.type())) {
             return new Declined(DeclineReason.UNSUPPORTED_ACTION, "this device does not do " + action.type().wireName() + ": it declares "
                     + supported.stream().map(AgentAction::wireName).toList());
         }
-        if (busy && !atOnce && random.nextInt(4) == 0) {
-            return new Declined(DeclineReason.BUSY, "another command is running and the queue is full");
+        Duration delay;
+        boolean fails;
+        // the draws under the lock (one generator for the fleet, deterministic for a seed); the phone, which has its own,
+        // outside it: a screenshot is rendered while other devices decide theirs
+        synchronized (random) {
+            if (busy && !atOnce && random.nextInt(4) == 0) {
+                return new Declined(DeclineReason.BUSY, "another command is running and the queue is full");
+            }
+            delay = atOnce ? Duration.ZERO : delay(action);
+            fails = random.nextDouble() < failureRate;
         }
-        Duration delay = atOnce ? Duration.ZERO : delay(action);
-        if (random.nextDouble() < failureRate) {
+        if (fails) {
             return action.type() == AgentAction.LAUNCH
                     ? new Failed(delay, CommandFailureReason.APP_NOT_INSTALLED, action.params().getOrDefault("app", "the app") + " is not installed")
                     : new Failed(delay, CommandFailureReason.EXECUTION_ERROR, "input " + action.type().wireName() + " exited 1: device busy");
@@ -90,6 +97,7 @@ final class CommandExecution {
         }
         return new Completed(delay, action.type() == AgentAction.NOTE ? action.params().getOrDefault("message", "") : null, null, 0, 0, null);
     }
+
     private Duration delay(CommandAction action) {
         int millis = switch (action.type()) {
             case LAUNCH -> 400 + random.nextInt(800);

@@ -13,6 +13,7 @@ import org.apache.pulsar.client.api.PulsarClient;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -98,21 +99,30 @@ public final class FleetSimulator {
                 }
                 for (Outgoing outgoing : fleet.tick(now)) {
                     long sentAt = System.currentTimeMillis();
+                    List<String> commandIds = new ArrayList<>();
                     for (CloudEvent event : outgoing.events()) {
                         if (event.getType().equals(EventType.INFERENCE_REQUESTED.type())) {
                             status.inferenceSent(Events.payload(event, InferenceRequested.class).requestId(), sentAt);
                         } else if (event.getType().equals(EventType.COMMAND_REQUESTED.type())) {
-                            book(status.commands(), Events.payload(event, CommandRequested.class), sentAt);
+                            CommandRequested command = Events.payload(event, CommandRequested.class);
+                            book(status.commands(), command, sentAt);
+                            commandIds.add(command.commandId());
                         } else if (event.getType().equals(EventType.COMMAND_BATCH_REQUESTED.type())) {
                             CommandBatchRequested batch = Events.payload(event, CommandBatchRequested.class);
                             batch.commands().forEach(command -> book(status.commands(), command, sentAt));
+                            batch.commands().forEach(command -> commandIds.add(command.commandId()));
                             status.commands().batch(batch.batchId(), batch.commands().stream().map(CommandRequested::commandId).toList());
                         }
                     }
                     if (outgoing.mode() == Outgoing.Mode.SOCKET) {
                         links.send(outgoing.device(), outgoing.events().get(0));
                     } else {
-                        sink.send(outgoing);
+                        sink.send(outgoing).thenAccept(answer -> {
+                            if (answer < 200 || answer >= 300) {
+                                // skipped, or the sink did not take it: no command the fleet knows of
+                                commandIds.forEach(status.commands()::notAccepted);
+                            }
+                        });
                     }
                 }
             } catch (RuntimeException e) {

@@ -7,6 +7,7 @@ import io.autoglm.fleet.events.command.CommandAccepted;
 import io.autoglm.fleet.events.command.CommandCompleted;
 import io.autoglm.fleet.events.command.CommandDeclined;
 import io.autoglm.fleet.events.command.CommandDispatched;
+import io.autoglm.fleet.events.device.AgentAction;
 import io.autoglm.fleet.events.command.CommandEnded;
 import io.autoglm.fleet.events.command.CommandFailed;
 import io.autoglm.fleet.events.command.CommandTimings;
@@ -284,8 +285,19 @@ final class GatewayLinks implements AutoCloseable {
                 busy = running > 0;
             }
             Instant received = Instant.now();
-            CommandExecution.Outcome outcome = execution.execute(command.action(), device.declaration().capabilities().supportedActions(), busy,
-                    device.phone());
+            if (command.action().type() == AgentAction.OBSERVE) {
+                // a screenshot is rendered (and PNG-encoded) off the event loop, which serves other devices' sockets
+                vertx.<CommandExecution.Outcome>executeBlocking(() -> execution.execute(command.action(),
+                                device.declaration().capabilities().supportedActions(), busy, device.phone()), false)
+                        .onSuccess(outcome -> carryOut(command, received, outcome))
+                        .onFailure(failure -> status.gatewayError("observation failed: " + failure));
+                return;
+            }
+            carryOut(command, received, execution.execute(command.action(), device.declaration().capabilities().supportedActions(), busy,
+                    device.phone()));
+        }
+
+        private void carryOut(CommandDispatched command, Instant received, CommandExecution.Outcome outcome) {
             if (outcome instanceof CommandExecution.Declined declined) {
                 answer(EventType.COMMAND_DECLINED, new CommandDeclined(command.commandId(), command.deviceId(), declined.reason(), declined.message(),
                         received));

@@ -52,6 +52,7 @@ final class SimulatedFleet {
             "Find the cheapest flight to Lisbon in May.", "Turn off the alarm for Saturday.");
 
     private final FleetBehaviour behaviour;
+    private final String run;
     private final Random random;
     private final List<SimulatedDevice> devices = new ArrayList<>();
     private final Map<String, SimulatedDevice> byRegistration = new HashMap<>();
@@ -77,6 +78,8 @@ final class SimulatedFleet {
         this.tenants = List.copyOf(tenants);
         this.provisionalIds = provisionalIds;
         this.throughGateway = throughGateway;
+        // ids of this run: the stack's tables outlive a run, and an earlier run's command of the same id is another command
+        this.run = Long.toString(start.toEpochMilli() / 1000, 36);
         for (int i = 0; i < size; i++) {
             String tenant = tenants.get(i % tenants.size());
             String serial = String.format("%s-%04d", tenant, i / tenants.size());
@@ -204,13 +207,13 @@ final class SimulatedFleet {
             credit -= 1;
             URI source = URI.create("/operators/" + tenant + "/console");
             if (random.nextDouble() < behaviour.batchShare()) {
-                String batchId = "batch-" + tenant + "-" + (++sequence);
+                String batchId = "batch-" + tenant + "-" + run + "-" + (++sequence);
                 List<CommandRequested> commands = List.of(command(batchId + "-1", online), command(batchId + "-2", online),
                         command(batchId + "-3", online));
                 outgoing.add(Outgoing.binary(tenant, Events.newEvent(EventType.COMMAND_BATCH_REQUESTED, source, tenant, null,
                         new CommandBatchRequested(batchId, commands)).withId(batchId).build()));
             } else {
-                CommandRequested command = command("cmd-" + tenant + "-" + (++sequence), online);
+                CommandRequested command = command("cmd-" + tenant + "-" + run + "-" + (++sequence), online);
                 outgoing.add(Outgoing.binary(tenant, Events.newEvent(EventType.COMMAND_REQUESTED, source, tenant, null, command)
                         .withId(command.commandId()).build()));
             }
@@ -239,7 +242,7 @@ final class SimulatedFleet {
         List<CloudEvent> requests = new ArrayList<>();
         URI source = URI.create("/apps/" + tenant + "/assistant");
         for (int i = 0; i < behaviour.burstSize(); i++) {
-            String id = "inf-" + tenant + "-" + (++sequence);
+            String id = "inf-" + tenant + "-" + run + "-" + (++sequence);
             InferenceRequested request = new InferenceRequested(id, MODEL, List.of(TEXTS.get(random.nextInt(TEXTS.size()))), null,
                     RoutingStrategy.COST_FIRST, null);
             requests.add(Events.newEvent(EventType.INFERENCE_REQUESTED, source, tenant, null, request).withId(id).build());

@@ -67,4 +67,15 @@ class CommandBookTest {
         assertThat(counts.steadyRoundTrip().count()).isEqualTo(1);
         assertThat(counts.steadyRoundTrip().p99()).isEqualTo(120);
     }
+
+    @Test
+    void aCommandTheSinkDidNotTakeIsNoCommandOfTheFleet() {
+        CommandBook book = new CommandBook();
+        book.requested("skipped", 0, 1_000, 1_000);
+        book.notAccepted("skipped");
+
+        CommandBook.Counts counts = book.counts(1_000_000);
+        assertThat(counts.requested()).isZero();
+        assertThat(counts.overdue()).isZero();
+    }
 }

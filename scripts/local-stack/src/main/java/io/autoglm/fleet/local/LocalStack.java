@@ -73,6 +73,7 @@ public final class LocalStack {
     private final Path state;
     private final StackOptions options;
     private final List<StackProcess> processes = new ArrayList<>();
+    private final ResourceUse resources = new ResourceUse();
     private final Map<String, String> missing = new LinkedHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "local-stack-supervisor");
@@ -162,6 +163,12 @@ public final class LocalStack {
             options.duration().ifPresent(duration -> scheduler.schedule(() -> end.complete(0), duration.toMillis(), TimeUnit.MILLISECONDS));
         } else {
             simulator = startSimulator(sink);
+            // every process's CPU and RSS, counted from the simulator's warm-up on
+            scheduler.scheduleAtFixedRate(this::sampleResources, 0, 5, TimeUnit.SECONDS);
+            scheduler.schedule(() -> {
+                sampleResources();
+                resources.startWindow();
+            }, options.warmUp().orElse(Duration.ZERO).toMillis(), TimeUnit.MILLISECONDS);
             simulator.process().onExit().thenAccept(exited -> {
                 if (!stopping && exited.exitValue() != 0) {
                     report("!! fleet-simulator ended with " + Supervisor.exitStatus(exited.exitValue()) + ": stopping.");
@@ -450,6 +457,15 @@ public final class LocalStack {
         Files.delete(file);
     }
 
+    private void sampleResources() {
+        if (broker != null && broker.process() != null) {
+            resources.sample("pulsar", broker.process().toHandle());
+        }
+        for (StackProcess process : List.copyOf(processes)) {
+            resources.sample(process.name(), process.process().toHandle());
+        }
+    }
+
     /** Stops everything in order; safe to call twice (Ctrl-C and normal exit). */
     private synchronized void stopAll() {
         if (stopping) {
@@ -463,6 +479,10 @@ public final class LocalStack {
             scheduler.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (simulator != null) {
+            sampleResources();
+            resources.report(options.devices(), simulator.name()).forEach(line -> say("%s", line));
         }
         if (simulator != null && simulator.alive()) {
             simulator.stop(Duration.ofSeconds(20)); // it prints its summary on the way out
