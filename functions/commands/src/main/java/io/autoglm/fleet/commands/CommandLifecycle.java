@@ -150,8 +150,9 @@ public final class CommandLifecycle {
             }
             Draft draft = new Draft(current);
             draft.history.add(new CommandTransition(current.state(), now, how + " to device " + dispatched.deviceId()
-                    + " not applied: the command was dispatched to device " + current.deviceId() + " first", eventId));
-            return new Step(draft.build(now), List.of(), null, Verdict.REFUSED);
+                    + " not applied: the command was dispatched to device " + current.deviceId() + " first; withdrawn from "
+                    + dispatched.deviceId(), eventId));
+            return new Step(draft.build(now), List.of(), withdrawn(current, dispatched, now), Verdict.REFUSED);
         }
         if (current.orphan()) {
             Draft draft = new Draft(current);
@@ -170,6 +171,16 @@ public final class CommandLifecycle {
             return new Step(draft.build(now), List.of(), null, Verdict.NOTED);
         }
         return Step.unchanged(null); // a second copy, or this function's own re-dispatch coming back
+    }
+
+    /**
+     * The second device's copy of a command decided twice (a redelivered request routed again, elsewhere) is canceled on
+     * that device's topic: its gateway withdraws it and its agent drops it, so one command never runs on two devices.
+     */
+    private static Reply withdrawn(CommandRecord current, CommandDispatched second, Instant now) {
+        String why = "dispatched to device " + current.deviceId() + " first; this device's copy is withdrawn";
+        return new Reply(EventType.COMMAND_CANCELED, new CommandEnded(second.commandId(), second.deviceId(), CANCELED, why, now), current.tenant(),
+                second.deviceId());
     }
 
     private Instant deliveryDue(CommandDispatched dispatched, Instant now) {

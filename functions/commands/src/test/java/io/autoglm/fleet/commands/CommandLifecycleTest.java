@@ -492,6 +492,12 @@ class CommandLifecycleTest {
         assertThat(run.last.verdict()).isEqualTo(Verdict.REFUSED);
         assertThat(run.record.deviceId()).isEqualTo(DEVICE);
         assertThat(run.last.deadlines()).isEmpty();
+        assertThat(run.last.reply().type()).isEqualTo(EventType.COMMAND_CANCELED);
+        assertThat(run.last.reply().partitionKey()).isEqualTo("d-2");
+        CommandEnded withdrawn = (CommandEnded) run.last.reply().payload();
+        assertThat(withdrawn.deviceId()).isEqualTo("d-2");
+        assertThat(withdrawn.state()).isEqualTo(CommandState.CANCELED);
+        assertThat(withdrawn.reason()).isEqualTo("dispatched to device " + DEVICE + " first; this device's copy is withdrawn");
     }
 
     @Test

@@ -53,9 +53,10 @@ public class CommandQueries {
     private final String tenantClaim;
 
     @Inject
-    CommandQueries(Provider<CommandService> commands, JWTParser parser, CommandSettings settings, Clock clock) {
+    CommandQueries(Provider<CommandService> commands, JWTParser parser, CommandSettings settings) {
         this.commands = commands;
-        this.tokens = new BearerTokens(parser, settings.maxTokenLifetime(), clock, "this function");
+        // the wall clock, as the JWT parser checks expiry by it: the function's own clock is the commands' time
+        this.tokens = new BearerTokens(parser, settings.maxTokenLifetime(), Clock.systemUTC(), "this function");
         this.tenantClaim = settings.tenantClaim();
     }
 

@@ -116,7 +116,17 @@ public final class CommandService {
             for (int i = 0; i < members.size(); i++) {
                 applied.add(apply(tenant, new CommandInput.BatchMember(eventId, members.get(i), members.size()), first + i));
             }
-            return CompletableFuture.allOf(applied.toArray(CompletableFuture[]::new)).thenApply(done -> null);
+            return CompletableFuture.allOf(applied.toArray(CompletableFuture[]::new)).thenCompose(done -> {
+                // a member's own reply (its copy withdrawn from a second device) is written here: the batch has one reply, none
+                List<CompletableFuture<Void>> sent = new ArrayList<>();
+                for (CompletableFuture<Reply> member : applied) {
+                    Reply reply = member.join();
+                    if (reply != null) {
+                        sent.add(publisher.publish(Events.newEvent(reply.type(), SOURCE, reply.tenant(), reply.partitionKey(), reply.payload()).build()));
+                    }
+                }
+                return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).thenApply(written -> null);
+            });
         });
     }
 

@@ -39,6 +39,20 @@ public interface RouterSettings {
     @WithDefault("30s")
     Duration batchTimeout();
 
+    /** The answers the router keeps for requests delivered again (see RoutingMemory). */
+    Memory memory();
+
+    /** What a replica remembers of the commands and batches it routed. */
+    interface Memory {
+        /** Most commands and batches remembered; the oldest are forgotten first. 0 turns the memory off. */
+        @WithDefault("16384")
+        int commands();
+
+        /** How long an answer is remembered: longer than a delivery's retries take. */
+        @WithDefault("10m")
+        Duration keep();
+    }
+
     /** LOAD_BALANCE weights. */
     interface Weights {
         /** Weight of what the device can take on (cores, memory, GPU). */

@@ -26,8 +26,10 @@ public class RouterWiring {
 
     @Produces
     @Singleton
-    RoutingService service(Router router, FleetViews fleets, DeviceCommands commands, EventPublisher publisher, Clock clock) {
-        return new RoutingService(router, fleets, commands, publisher, clock);
+    RoutingService service(Router router, FleetViews fleets, DeviceCommands commands, EventPublisher publisher, Clock clock,
+                           RouterSettings settings) {
+        RoutingMemory memory = new RoutingMemory(settings.memory().commands(), settings.memory().keep(), clock);
+        return new RoutingService(router, fleets, commands, publisher, clock, memory);
     }
 
     @Produces

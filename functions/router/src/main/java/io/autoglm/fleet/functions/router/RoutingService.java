@@ -25,12 +25,14 @@ import io.cloudevents.CloudEvent;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -47,13 +49,20 @@ public final class RoutingService {
     private final DeviceCommands commands;
     private final EventPublisher publisher;
     private final Clock clock;
+    private final RoutingMemory memory;
 
     public RoutingService(Router router, FleetViews fleets, DeviceCommands commands, EventPublisher publisher, Clock clock) {
+        this(router, fleets, commands, publisher, clock, new RoutingMemory(0, Duration.ZERO, clock));
+    }
+
+    /** @param memory the answers given lately, for requests delivered again */
+    RoutingService(Router router, FleetViews fleets, DeviceCommands commands, EventPublisher publisher, Clock clock, RoutingMemory memory) {
         this.router = Objects.requireNonNull(router, "router");
         this.fleets = Objects.requireNonNull(fleets, "fleets");
         this.commands = Objects.requireNonNull(commands, "commands");
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.memory = Objects.requireNonNull(memory, "memory");
     }
 
     /**
@@ -61,6 +70,21 @@ public final class RoutingService {
      * delivery); a broadcast is written to every matching device in one transaction.
      */
     public CompletableFuture<Reply> command(String requestId, String tenant, String partitionKey, CommandRequested command) {
+        String asked = "command:" + command.commandId();
+        Optional<Reply> earlier = memory.recall(tenant, asked);
+        if (earlier.isPresent()) {
+            return CompletableFuture.completedFuture(earlier.get()); // delivered again: the same devices, nothing written twice
+        }
+        return decide(requestId, tenant, partitionKey, command).thenApply(reply -> remembered(tenant, asked, reply));
+    }
+
+    /** A dispatch is remembered; a rejection is not (the fleet may take the command when it comes again). */
+    private Reply remembered(String tenant, String asked, Reply reply) {
+        boolean routed = reply.type() == EventType.COMMAND_DISPATCHED || reply.type() == EventType.COMMAND_BATCH_DISPATCHED;
+        return routed ? memory.remember(tenant, asked, reply) : reply;
+    }
+
+    private CompletableFuture<Reply> decide(String requestId, String tenant, String partitionKey, CommandRequested command) {
         return fleets.of(tenant).thenCompose(fleet -> {
             RoutingDecision decision = router.route(fleet, command);
             if (decision instanceof Refused refused) {
@@ -80,6 +104,15 @@ public final class RoutingService {
 
     /** A batch: every command routed and written in one transaction, or none and every reason. */
     public CompletableFuture<Reply> batch(String requestId, String tenant, String partitionKey, CommandBatchRequested batch) {
+        String asked = "batch:" + batch.batchId();
+        Optional<Reply> earlier = memory.recall(tenant, asked);
+        if (earlier.isPresent()) {
+            return CompletableFuture.completedFuture(earlier.get());
+        }
+        return decide(requestId, tenant, partitionKey, batch).thenApply(reply -> remembered(tenant, asked, reply));
+    }
+
+    private CompletableFuture<Reply> decide(String requestId, String tenant, String partitionKey, CommandBatchRequested batch) {
         return fleets.of(tenant).thenCompose(fleet -> {
             Router.Batch routed = router.routeBatch(fleet, batch);
             if (!routed.routed()) {

@@ -82,6 +82,42 @@ class RouterFunctionTest {
     }
 
     @Test
+    void aCommandDeliveredAgainGetsTheSameDeviceNotASecondDecision() {
+        CloudEvent request = command(acme, launch("c-again", null, Delivery.UNICAST));
+        String first = postBinary(request).jsonPath().getString("deviceId");
+
+        for (int i = 0; i < 20; i++) { // five devices by power of two choices: a second decision would differ
+            postBinary(request).then().statusCode(200)
+                    .header("ce-type", EventType.COMMAND_DISPATCHED.type())
+                    .header("ce-partitionkey", first)
+                    .body("deviceId", equalTo(first));
+        }
+    }
+
+    @Test
+    void aBatchDeliveredAgainIsAnsweredAsBeforeAndNotWrittenTwice() {
+        CloudEvent request = batch(acme, new CommandBatchRequested("b-again", List.of(launch("c1", null, null), launch("c2", null, null))));
+        List<String> first = postBinary(request).jsonPath().getList("commands.deviceId");
+
+        postBinary(request).then().statusCode(200)
+                .header("ce-type", EventType.COMMAND_BATCH_DISPATCHED.type())
+                .body("commands.deviceId", equalTo(first));
+
+        assertThat(TestFleet.BATCHES).hasSize(1);
+    }
+
+    @Test
+    void aRejectedCommandIsDecidedAgainWhenItComesAgain() {
+        CommandRequested pinned = launch("c-asleep", acme + "-asleep", Delivery.UNICAST);
+        postBinary(command(acme, pinned)).then().statusCode(200).header("ce-type", EventType.COMMAND_REJECTED.type());
+        device(acme, acme + "-asleep", LivenessStatus.ONLINE, Map.of("fleet", "qa"));
+
+        postBinary(command(acme, pinned)).then().statusCode(200)
+                .header("ce-type", EventType.COMMAND_DISPATCHED.type())
+                .body("deviceId", equalTo(acme + "-asleep"));
+    }
+
+    @Test
     void aStructuredCommandGetsAStructuredReply() {
         given().contentType("application/cloudevents+json")
                 .body(HttpForms.structuredBody(command(acme, launch("c1", null, Delivery.UNICAST))))
