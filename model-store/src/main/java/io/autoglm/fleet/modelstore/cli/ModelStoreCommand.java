@@ -321,6 +321,9 @@ public final class ModelStoreCommand {
         Integer version;
         @Option(names = "--promote", paramLabel = "ALIAS", description = "then point this alias at the new version")
         String promote;
+        @Option(names = "--if-changed", description = "a remote version with --promote: publish nothing when the alias already "
+                + "names a version of this same backend")
+        boolean ifChanged;
 
         @Override
         public Integer call() {
@@ -328,7 +331,18 @@ public final class ModelStoreCommand {
             if (model != null) {
                 draft = new ModelDraft(draft.manifest().named(model), draft.files());
             }
+            if (ifChanged && (promote == null || draft.manifest().remote() == null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--if-changed is for a remote version published with --promote");
+            }
             try (Session session = parent.session()) {
+                String name = draft.manifest().name();
+                if (ifChanged && session.store.aliases(name).aliases().containsKey(promote)) {
+                    ModelManifest current = session.store.manifest(ModelRef.parse(name + "@" + promote));
+                    if (draft.manifest().remote().equals(current.remote())) {
+                        spec.commandLine().getOut().printf("unchanged: %s@%s is version %d, this backend already%n", name, promote, current.version());
+                        return 0;
+                    }
+                }
                 return parent.reportPublished(spec, session, session.store.publish(draft, version, parent.progress(spec)), promote);
             }
         }

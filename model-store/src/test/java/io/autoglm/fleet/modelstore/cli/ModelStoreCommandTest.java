@@ -126,6 +126,28 @@ class ModelStoreCommandTest {
     }
 
     @Test
+    void aRemoteBackendIsPublishedAgainOnlyWhenItChanged() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("sim"));
+        String json = """
+                {"name": "autoglm-sim", "format": "remote",
+                 "remote": {"baseUrl": "%s", "servedModel": "autoglm-sim"}}
+                """;
+        Files.writeString(dir.resolve("model.json"), json.formatted("http://127.0.0.1:18765/v1"));
+        assertThat(run("publish", dir.toString(), "--promote", "stable", "--if-changed")).isZero();
+        assertThat(out).contains("published autoglm-sim@1", "autoglm-sim@stable -> 1");
+
+        assertThat(run("publish", dir.toString(), "--promote", "stable", "--if-changed")).isZero();
+        assertThat(out).contains("unchanged: autoglm-sim@stable is version 1, this backend already");
+
+        Files.writeString(dir.resolve("model.json"), json.formatted("http://127.0.0.1:18766/v1"));
+        assertThat(run("publish", dir.toString(), "--promote", "stable", "--if-changed")).isZero();
+        assertThat(out).contains("published autoglm-sim@2", "autoglm-sim@stable -> 2 (was 1)");
+
+        assertThat(run("publish", dir.toString(), "--if-changed")).isEqualTo(ModelStoreCommand.USAGE);
+        assertThat(err).contains("--if-changed is for a remote version published with --promote");
+    }
+
+    @Test
     void anAliasesTrafficIsSplitToACanaryUntilItIsPromotedOrTheSplitEnds() throws Exception {
         Path onnx = TinyOnnx.write(work.resolve("echo.onnx"), TinyOnnx.linear("x", "y", TinyOnnx.identity(4)));
         assertThat(run("import", "echo", "--from", onnx.toString(), "--promote", "stable")).isZero();

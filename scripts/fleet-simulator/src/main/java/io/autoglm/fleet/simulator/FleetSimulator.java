@@ -36,6 +36,26 @@ public final class FleetSimulator {
     private FleetSimulator() {
     }
 
+    /** The simulated agent model alone, until the process is stopped (SIGTERM, Ctrl-C). */
+    private static void serveAgentModel(SimulatorOptions options) throws InterruptedException {
+        AgentModelEndpoint agentModel = AgentModelEndpoint.start(options.agentModelPort().getAsInt(),
+                new SimulatedAgentModel(options.agentModelBadReplies(), options.seed()), options.agentModelLatency(), options.seed());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("The simulated agent model " + SimulatedAgentModel.NAME + " answered " + agentModel.replies() + " requests");
+            agentModel.close();
+            stopped.countDown();
+        }, "agent-model-stop"));
+        describe(agentModel, options);
+        stopped.await();
+    }
+
+    private static void describe(AgentModelEndpoint agentModel, SimulatorOptions options) {
+        say("Simulated agent model %s (a simulation, not a real model) at %s: %.0f%% bad replies, first token %d ms, total %d ms",
+                SimulatedAgentModel.NAME, agentModel.baseUrl(), options.agentModelBadReplies() * 100,
+                options.agentModelLatency().firstToken().toMillis(), options.agentModelLatency().total().toMillis());
+    }
+
     public static void main(String[] args) throws Exception {
         // the Pulsar client's INFO lines would drown the status: warnings and errors only
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
@@ -47,6 +67,10 @@ public final class FleetSimulator {
         } catch (IllegalArgumentException e) {
             System.err.println("fleet-simulator: " + e.getMessage());
             System.exit(2);
+            return;
+        }
+        if (options.agentModelOnly()) {
+            serveAgentModel(options);
             return;
         }
         FleetStatus status = new FleetStatus();
@@ -81,9 +105,7 @@ public final class FleetSimulator {
                 options.duration().map(StatusBoard::clock).orElse("as long as you like (Ctrl-C stops)"),
                 options.missing().isEmpty() ? "" : "; missing functions: " + String.join(", ", options.missing()));
         if (agentModel != null) {
-            say("Simulated agent model %s (a simulation, not a real model) at %s: %.0f%% bad replies, first token %d ms, total %d ms",
-                    SimulatedAgentModel.NAME, agentModel.baseUrl(), options.agentModelBadReplies() * 100,
-                    options.agentModelLatency().firstToken().toMillis(), options.agentModelLatency().total().toMillis());
+            describe(agentModel, options);
         }
         scheduler.scheduleAtFixedRate(() -> {
             try {

@@ -29,11 +29,14 @@ import java.util.OptionalInt;
  * @param answerAtOnce devices answer every command at once, none failed ({@code --answer-at-once}): the round trip is the
  *                 system's alone
  * @param warmUp   the round trip's steady state counts the commands requested after this ({@code --warm-up PT1M})
+ * @param agentModelOnly serve the simulated agent model and nothing else ({@code --agent-model-only}, with {@code
+ *                 --agent-model-port}): the local stack runs it as a process of its own, up before the inference function
+ *                 that asks it for its models
  */
 record SimulatorOptions(URI sink, String pulsar, String namespace, Path signingKey, int devices, List<String> tenants,
         Optional<Duration> duration, long seed, List<String> missing, List<URI> gateways, OptionalInt agentModelPort,
         double agentModelBadReplies, ModelLatency agentModelLatency, OptionalDouble commandsPerSecond, boolean answerAtOnce,
-        Optional<Duration> warmUp) {
+        Optional<Duration> warmUp, boolean agentModelOnly) {
 
     static SimulatorOptions parse(String[] args) {
         URI sink = null;
@@ -53,11 +56,16 @@ record SimulatorOptions(URI sink, String pulsar, String namespace, Path signingK
         OptionalDouble commandsPerSecond = OptionalDouble.empty();
         boolean answerAtOnce = false;
         Optional<Duration> warmUp = Optional.empty();
+        boolean agentModelOnly = false;
         List<String> rest = new ArrayList<>(Arrays.asList(args));
         while (!rest.isEmpty()) {
             String option = rest.remove(0);
             if (option.equals("--answer-at-once")) {
                 answerAtOnce = true;
+                continue;
+            }
+            if (option.equals("--agent-model-only")) {
+                agentModelOnly = true;
                 continue;
             }
             if (rest.isEmpty()) {
@@ -84,7 +92,10 @@ record SimulatorOptions(URI sink, String pulsar, String namespace, Path signingK
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
-        if (sink == null || pulsar == null || key == null) {
+        if (agentModelOnly && agentModelPort.isEmpty()) {
+            throw new IllegalArgumentException("--agent-model-only needs --agent-model-port");
+        }
+        if (!agentModelOnly && (sink == null || pulsar == null || key == null)) {
             throw new IllegalArgumentException("--sink, --pulsar and --signing-key are required");
         }
         if (agentModelPort.isPresent() && (agentModelPort.getAsInt() < 1 || agentModelPort.getAsInt() > 65535)) {
@@ -94,6 +105,6 @@ record SimulatorOptions(URI sink, String pulsar, String namespace, Path signingK
             throw new IllegalArgumentException("--agent-model-bad-replies is a share, 0 to 1, got " + badReplies);
         }
         return new SimulatorOptions(sink, pulsar, namespace, key, devices, tenants, duration, seed, missing, gateways, agentModelPort, badReplies,
-                new ModelLatency(firstToken, total), commandsPerSecond, answerAtOnce, warmUp);
+                new ModelLatency(firstToken, total), commandsPerSecond, answerAtOnce, warmUp, agentModelOnly);
     }
 }

@@ -38,6 +38,17 @@ class SimulatorOptionsTest {
     }
 
     @Test
+    void theAgentModelAloneNeedsItsPortAndNoSink() {
+        SimulatorOptions options = SimulatorOptions.parse(new String[] {"--agent-model-only", "--agent-model-port", "18765"});
+
+        assertThat(options.agentModelOnly()).isTrue();
+        assertThat(options.agentModelPort()).hasValue(18765);
+        assertThat(parse().agentModelOnly()).isFalse();
+        assertThatThrownBy(() -> SimulatorOptions.parse(new String[] {"--agent-model-only"})).hasMessageContaining("--agent-model-port");
+        assertThatThrownBy(() -> SimulatorOptions.parse(new String[] {"--devices", "5"})).hasMessageContaining("--sink");
+    }
+
+    @Test
     void valuesThatMakeNoSenseAreRefused() {
         assertThatThrownBy(() -> parse("--agent-model-bad-replies", "1.5")).hasMessageContaining("0 to 1");
         assertThatThrownBy(() -> parse("--agent-model-port", "0")).hasMessageContaining("1-65535");

@@ -131,7 +131,8 @@ public final class LocalStack {
                 repo.relativize(signingKey.privateKey()));
 
         startBroker();
-        List<StackProcess> functions = startFunctions();
+        boolean agentModel = startAgentModel();
+        List<StackProcess> functions = startFunctions(agentModel);
         StackProcess sink = startSink();
         StackProcess dispatcher = startDispatcher(functions);
         List<StackProcess> gateways = startGateways();
@@ -251,7 +252,56 @@ public final class LocalStack {
         }
     }
 
-    private List<StackProcess> startFunctions() throws IOException, InterruptedException {
+    /**
+     * The phone agent's model, before the functions (the inference function is ready once its backends list their models):
+     * the simulated one as a process of the stack, or a real backend named on the command line; either published as a
+     * remote version of the model store (again only when it changed). False when there is none to serve: the inference
+     * function then serves the seed model alone.
+     */
+    private boolean startAgentModel() throws IOException, InterruptedException {
+        StackOptions.AgentModel model = options.agentModel();
+        if (!Files.isDirectory(repo.resolve("functions/inference"))) {
+            return false;
+        }
+        if (model.simulated()) {
+            Path jar = repo.resolve("scripts/fleet-simulator/target/fleet-simulator.jar");
+            if (!Files.isRegularFile(jar)) {
+                say("  %-19s not built (%s): the inference function serves the seed model only", "agent-model", repo.relativize(jar));
+                return false;
+            }
+            if (!portFree(model.port())) {
+                say("  %-19s port %d of 127.0.0.1 is taken: no agent model (choose another with --agent-model-port)", "agent-model", model.port());
+                return false;
+            }
+            StackProcess process = launch("agent-model", model.port(), StackProcess.java(List.of("-Xms16m", "-Xmx64m", "-XX:+UseSerialGC"),
+                    Map.of(), List.of("-cp", simulatorClasspath(jar), "io.autoglm.fleet.simulator.FleetSimulator", "--agent-model-only",
+                            "--agent-model-port", Integer.toString(model.port()), "--seed", Long.toString(options.seed()))), Map.of());
+            if (!await(process, "/v1/models", Duration.ofSeconds(30))) {
+                process.stop(GRACE);
+                processes.remove(process);
+                return false;
+            }
+        }
+        Path draft = Files.createDirectories(state.resolve("agent-model"));
+        Files.writeString(draft.resolve("model.json"), model.manifest());
+        Path log = state.resolve("logs").resolve("agent-model-store.log");
+        Process publish = new ProcessBuilder(repo.resolve("scripts/model-store").toString(), "--store", repo.resolve("model-store-data").toString(),
+                "publish", draft.toString(), "--promote", "stable", "--if-changed")
+                .directory(repo.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!publish.waitFor(3, TimeUnit.MINUTES) || publish.exitValue() != 0) {
+            publish.destroyForcibly();
+            say("  %-19s could not be published to model-store-data (see %s): the inference function serves the seed model only",
+                    model.name(), repo.relativize(log));
+            return false;
+        }
+        say("  %-19s %s at %s%s (%s)", "agent-model", model.name(), model.baseUrl(), model.simulated() ? ", a simulation" : "",
+                Files.readAllLines(log).stream().filter(line -> line.contains(model.name() + "@")).reduce((a, b) -> b).orElse("published"));
+        return true;
+    }
+
+    private List<StackProcess> startFunctions(boolean agentModel) throws IOException, InterruptedException {
+        // the inference function serves the agent model beside the seed model
+        String models = "all-minilm-l6-v2" + (agentModel ? "," + options.agentModel().name() : "");
         Map<String, String> djl = Map.of("DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true", "ORT_DISABLE_TELEMETRY", "1");
         List<FunctionSpec> specs = List.of(
                 new FunctionSpec("registry", CONTROL_JVM, Map.of(), Map.of(), Duration.ofSeconds(60)),
@@ -266,7 +316,8 @@ public final class LocalStack {
                 // as the default build ships ONNX Runtime without the GPU providers
                 new FunctionSpec("inference", List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:CompileThresholdScaling=8",
                         "-XX:+ExitOnOutOfMemoryError"),
-                        Map.of("autoglm.inference.store", repo.resolve("model-store-data").toString(), "autoglm.inference.providers", "cpu"),
+                        Map.of("autoglm.inference.store", repo.resolve("model-store-data").toString(), "autoglm.inference.providers", "cpu",
+                                "autoglm.inference.models", models),
                         djl, Duration.ofSeconds(180)));
         List<StackProcess> started = new ArrayList<>();
         Map<StackProcess, FunctionSpec> starting = new LinkedHashMap<>();
@@ -355,9 +406,7 @@ public final class LocalStack {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("The fleet simulator is not built (" + jar + "): scripts/run-local --rebuild");
         }
-        // the jar's dependencies are in target/lib (kept off its manifest, so the jar stays a plain library)
-        String classpath = jar + java.io.File.pathSeparator + jar.resolveSibling("lib") + java.io.File.separator + "*";
-        List<String> arguments = new ArrayList<>(List.of("-cp", classpath, "io.autoglm.fleet.simulator.FleetSimulator",
+        List<String> arguments = new ArrayList<>(List.of("-cp", simulatorClasspath(jar), "io.autoglm.fleet.simulator.FleetSimulator",
                 "--sink", sink.url(), "--pulsar", broker.serviceUrl(),
                 "--signing-key", signingKey.privateKey().toString(),
                 "--devices", Integer.toString(options.devices()), "--tenants", String.join(",", options.tenants()),
@@ -380,6 +429,20 @@ public final class LocalStack {
         processes.add(process);
         remember(process.process().toHandle(), "fleet-simulator");
         return process;
+    }
+
+    private static boolean portFree(int port) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+            socket.bind(new java.net.InetSocketAddress(PulsarStandalone.LOOPBACK, port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The jar and its dependencies in target/lib (kept off its manifest, so the jar stays a plain library). */
+    private static String simulatorClasspath(Path jar) {
+        return jar + java.io.File.pathSeparator + jar.resolveSibling("lib") + java.io.File.separator + "*";
     }
 
     /**

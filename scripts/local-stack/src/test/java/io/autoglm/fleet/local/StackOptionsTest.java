@@ -24,9 +24,39 @@ class StackOptionsTest {
         StackOptions options = StackOptions.parse(new String[] {"--devices", "50", "--tenants", "a,b,c", "--duration", "90s",
                 "--seed", "7", "--no-simulator", "--rebuild", "--commands-per-second", "300", "--answer-at-once", "--warm-up", "1m"});
         assertThat(options).isEqualTo(new StackOptions(50, List.of("a", "b", "c"), java.util.Optional.of(Duration.ofSeconds(90)), false, 7,
-                java.util.Optional.of(300.0), true, java.util.Optional.of(Duration.ofMinutes(1))));
+                java.util.Optional.of(300.0), true, java.util.Optional.of(Duration.ofMinutes(1)),
+                new StackOptions.AgentModel("autoglm-sim", java.util.Optional.empty(), java.util.Optional.empty(), 18765)));
         assertThat(StackOptions.duration("5m")).isEqualTo(Duration.ofMinutes(5));
         assertThat(StackOptions.duration("PT2M")).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void theAgentModelIsTheSimulatedOneUnlessARealBackendIsNamed() throws Exception {
+        StackOptions.AgentModel simulated = StackOptions.parse(new String[] {"--agent-model-port", "19000"}).agentModel();
+        assertThat(simulated.simulated()).isTrue();
+        assertThat(simulated.name()).isEqualTo("autoglm-sim");
+        assertThat(simulated.baseUrl()).hasToString("http://127.0.0.1:19000/v1");
+
+        StackOptions.AgentModel real = StackOptions.parse(new String[] {"--agent-model-url", "http://gpu-box:8000/v1/", "--agent-model",
+                "autoglm-phone-9b", "--agent-model-key-env", "VLLM_API_KEY"}).agentModel();
+        assertThat(real.simulated()).isFalse();
+        assertThat(real.baseUrl()).hasToString("http://gpu-box:8000/v1");
+        com.fasterxml.jackson.databind.JsonNode manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(real.manifest());
+        assertThat(manifest.path("name").asText()).isEqualTo("autoglm-phone-9b");
+        assertThat(manifest.path("format").asText()).isEqualTo("remote");
+        assertThat(manifest.path("remote").path("baseUrl").asText()).isEqualTo("http://gpu-box:8000/v1");
+        assertThat(manifest.path("remote").path("servedModel").asText()).isEqualTo("autoglm-phone-9b");
+        assertThat(manifest.path("remote").path("credential").path("env").asText()).isEqualTo("VLLM_API_KEY");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(simulated.manifest()).path("remote").has("credential")).isFalse();
+
+        assertThatThrownBy(() -> StackOptions.parse(new String[] {"--agent-model-url", "http://gpu-box:8000/v1"}))
+                .hasMessageContaining("--agent-model-url needs --agent-model");
+        assertThatThrownBy(() -> StackOptions.parse(new String[] {"--agent-model", "m"})).hasMessageContaining("give its --agent-model-url too");
+        assertThatThrownBy(() -> StackOptions.parse(new String[] {"--agent-model-url", "gpu-box:8000", "--agent-model", "m"}))
+                .hasMessageContaining("http(s)://host:port/v1");
+        assertThatThrownBy(() -> StackOptions.parse(new String[] {"--agent-model-url", "http://gpu-box/v1", "--agent-model", "m",
+                "--agent-model-key-env", "sk-123-secret"})).hasMessageContaining("not the key itself");
+        assertThatThrownBy(() -> StackOptions.parse(new String[] {"--agent-model-port", "70000"})).hasMessageContaining("1-65535");
     }
 
     @Test
