@@ -54,12 +54,17 @@ final class BusObserver implements AutoCloseable {
     record StatusChange(String deviceId, LivenessStatus status) {
     }
 
+    /** One of a task's life events ({@code task.*} announced by the agent function), of {@code tenant}. */
+    record TaskEvent(String tenant, EventType type, Object payload, long at) {
+    }
+
     private static final System.Logger LOG = System.getLogger(BusObserver.class.getName());
     private static final Duration POLL = Duration.ofMillis(100);
 
     private final FleetStatus status;
     private final Queue<Registration> registrations = new ConcurrentLinkedQueue<>();
     private final Queue<StatusChange> statusChanges = new ConcurrentLinkedQueue<>();
+    private final Queue<TaskEvent> taskEvents = new ConcurrentLinkedQueue<>();
     private final Consumer<byte[]> events;
     private final Consumer<byte[]> deadLetters;
     private final Consumer<byte[]> commandStates;
@@ -118,6 +123,11 @@ final class BusObserver implements AutoCloseable {
         return statusChanges.poll();
     }
 
+    /** The next task life event seen (null when none is waiting), for the operators' task book and their answers. */
+    TaskEvent nextTaskEvent() {
+        return taskEvents.poll();
+    }
+
     private void observe(Message<byte[]> message) {
         status.onBus();
         CloudEvent event;
@@ -166,6 +176,9 @@ final class BusObserver implements AutoCloseable {
                 status.inferenceFailed(failed.requestId(), String.valueOf(failed.reason()));
             }
             default -> {
+                if (type.family() == EventFamily.TASK_STATUS) {
+                    taskEvents.add(new TaskEvent(tenant, type, Events.payload(event, type.payloadType()), message.getPublishTime()));
+                }
             }
         }
     }

@@ -6,6 +6,14 @@ import io.autoglm.fleet.events.command.CommandBatchRequested;
 import io.autoglm.fleet.events.command.CommandRequested;
 import io.autoglm.fleet.events.inference.InferenceRequested;
 import io.autoglm.fleet.events.pulsar.Topics;
+import io.autoglm.fleet.events.task.TaskAssigned;
+import io.autoglm.fleet.events.task.TaskCanceled;
+import io.autoglm.fleet.events.task.TaskCompleted;
+import io.autoglm.fleet.events.task.TaskFailed;
+import io.autoglm.fleet.events.task.TaskHandedOver;
+import io.autoglm.fleet.events.task.TaskPaused;
+import io.autoglm.fleet.events.task.TaskRequested;
+import io.autoglm.fleet.events.task.TaskStepCompleted;
 import io.autoglm.fleet.simulator.agent.AgentModelEndpoint;
 import io.autoglm.fleet.simulator.agent.SimulatedAgentModel;
 import io.cloudevents.CloudEvent;
@@ -84,6 +92,9 @@ public final class FleetSimulator {
         SimulatedFleet fleet = new SimulatedFleet(options.devices(), options.tenants(), behaviour, options.seed(), start,
                 options.missing().contains("registry"), throughGateway);
         SinkClient sink = new SinkClient(options.sink(), tokens, status);
+        // the fleet registers first: tasks go from 30 s on
+        TaskTraffic tasks = new TaskTraffic(options.tenants(), options.tasksPerMinute(), options.taskModel().orElse(null), fleet.run(),
+                options.seed(), start.plusSeconds(30), 0.1);
         GatewayLinks links = throughGateway ? new GatewayLinks(options.gateways(), tokens, status, new CommandExecution(options.seed(), 0.02, options.answerAtOnce())) : null;
         AgentModelEndpoint agentModel = options.agentModelPort().isPresent()
                 ? AgentModelEndpoint.start(options.agentModelPort().getAsInt(), new SimulatedAgentModel(options.agentModelBadReplies(), options.seed()),
@@ -118,6 +129,21 @@ public final class FleetSimulator {
                 }
                 for (BusObserver.StatusChange change; (change = observer.nextStatusChange()) != null; ) {
                     fleet.statusChanged(change.deviceId(), change.status());
+                }
+                for (BusObserver.TaskEvent task; (task = observer.nextTaskEvent()) != null; ) {
+                    Outgoing answer = taskEvent(task, status.tasks(), tasks, fleet);
+                    if (answer != null) {
+                        sink.send(answer);
+                    }
+                }
+                for (Outgoing task : tasks.due(now)) {
+                    String taskId = Events.payload(task.events().get(0), TaskRequested.class).taskId();
+                    status.tasks().submitted(taskId, System.currentTimeMillis());
+                    sink.send(task).thenAccept(answer -> {
+                        if (answer < 200 || answer >= 300) {
+                            status.tasks().notAccepted(taskId);
+                        }
+                    });
                 }
                 for (Outgoing outgoing : fleet.tick(now)) {
                     long sentAt = System.currentTimeMillis();
@@ -201,6 +227,41 @@ public final class FleetSimulator {
         } else {
             finished.await();
         }
+    }
+
+    /**
+     * A task's life event into the book; a paused step is answered as an operator would (for a take-over, after signing
+     * in on the phone): the answer to send, or null.
+     */
+    private static Outgoing taskEvent(BusObserver.TaskEvent event, TaskBook book, TaskTraffic tasks, SimulatedFleet fleet) {
+        switch (event.type()) {
+            case TASK_ASSIGNED -> book.assigned(((TaskAssigned) event.payload()).taskId());
+            case TASK_STEP_COMPLETED -> {
+                TaskStepCompleted step = (TaskStepCompleted) event.payload();
+                book.step(step.taskId(), step.step().timings());
+            }
+            case TASK_HANDED_OVER -> book.handedOver(((TaskHandedOver) event.payload()).taskId());
+            case TASK_COMPLETED -> book.ended(((TaskCompleted) event.payload()).taskId(), TaskBook.State.COMPLETED, null, event.at());
+            case TASK_FAILED -> {
+                TaskFailed failed = (TaskFailed) event.payload();
+                book.ended(failed.taskId(), TaskBook.State.FAILED, String.valueOf(failed.reason()), event.at());
+            }
+            case TASK_CANCELED -> book.ended(((TaskCanceled) event.payload()).taskId(), TaskBook.State.CANCELED, null, event.at());
+            case TASK_CONFIRMATION_REQUESTED, TASK_TAKEOVER_REQUESTED -> {
+                TaskPaused paused = (TaskPaused) event.payload();
+                book.paused(paused.taskId());
+                boolean takeOver = event.type() == EventType.TASK_TAKEOVER_REQUESTED;
+                if (takeOver && paused.deviceId() != null) {
+                    fleet.device(paused.deviceId()).ifPresent(device -> device.phone().takeOver());
+                }
+                CloudEvent answer = tasks.answer(event.tenant(), event.type(), paused);
+                book.answered(paused.taskId(), !takeOver, answer.getType().equals(EventType.TASK_CONFIRMATION_GIVEN.type()));
+                return Outgoing.binary(event.tenant(), answer);
+            }
+            default -> {
+            }
+        }
+        return null;
     }
 
     /** The commands function's execution timeout when a command names none (autoglm.commands.default-timeout). */

@@ -42,6 +42,7 @@ final class FleetStatus {
     private final Map<String, LongAdder> deadLetterReasons = new ConcurrentHashMap<>();
     private volatile String lastRefusal = "";
     private final CommandBook commands = new CommandBook();
+    private final TaskBook tasks = new TaskBook();
     private final Map<String, String> gatewayOfDevice = new ConcurrentHashMap<>();
     private final LongAdder gatewayFramesWritten = new LongAdder();
     private final LongAdder gatewayFramesLost = new LongAdder();
@@ -158,6 +159,10 @@ final class FleetStatus {
         deadLetterReasons.computeIfAbsent(key, r -> new LongAdder()).increment();
     }
 
+    TaskBook tasks() {
+        return tasks;
+    }
+
     CommandBook commands() {
         return commands;
     }
@@ -231,7 +236,7 @@ final class FleetStatus {
                 duplicateDeliveries.sum(), canceledOnDevices.sum(), commandsRun.sum());
         return new Snapshot(System.nanoTime(), statuses, registered, registrationsRejected.sum(), lastRegistrationRejection, sink, busEvents.sum(),
                 decided, rejected, lastRejection, Percentiles.of(latencies), inferenceSentAt.size(), failures, deadLetters.sum(), reasons,
-                gateway, commands.counts(System.currentTimeMillis()));
+                gateway, commands.counts(System.currentTimeMillis()), tasks.counts());
     }
 
     /**
@@ -243,7 +248,7 @@ final class FleetStatus {
             String lastRegistrationRejection, SinkCounts sink, long busEvents,
             Map<String, Long> decisions, Map<String, Long> rejections, String lastRejection, Percentiles inference, int inferencePending,
             Map<String, Long> inferenceFailures, long deadLetters, Map<String, Long> deadLetterReasons, GatewayCounts gateway,
-            CommandBook.Counts commands) {
+            CommandBook.Counts commands, TaskBook.Counts tasks) {
     }
 
     /**

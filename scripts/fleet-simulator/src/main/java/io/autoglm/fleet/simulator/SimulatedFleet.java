@@ -99,6 +99,16 @@ final class SimulatedFleet {
         return devices;
     }
 
+    /** The registered device of {@code deviceId}, if this fleet has it. */
+    Optional<SimulatedDevice> device(String deviceId) {
+        return Optional.ofNullable(byDeviceId.get(deviceId));
+    }
+
+    /** This run's mark in the ids it makes. */
+    String run() {
+        return run;
+    }
+
     /** The registry answered a registration: the device gets its id and starts beating. */
     Optional<SimulatedDevice> registered(String registrationId, String deviceId, Instant now) {
         SimulatedDevice device = byRegistration.remove(registrationId);

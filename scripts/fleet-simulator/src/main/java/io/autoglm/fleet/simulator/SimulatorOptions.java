@@ -29,6 +29,8 @@ import java.util.OptionalInt;
  * @param answerAtOnce devices answer every command at once, none failed ({@code --answer-at-once}): the round trip is the
  *                 system's alone
  * @param warmUp   the round trip's steady state counts the commands requested after this ({@code --warm-up PT1M})
+ * @param tasksPerMinute AutoGLM tasks each tenant's operators submit a minute ({@code --tasks-per-minute}, default 0)
+ * @param taskModel the agent model the tasks name ({@code --task-model}); empty: the agent function's default
  * @param agentModelOnly serve the simulated agent model and nothing else ({@code --agent-model-only}, with {@code
  *                 --agent-model-port}): the local stack runs it as a process of its own, up before the inference function
  *                 that asks it for its models
@@ -36,7 +38,7 @@ import java.util.OptionalInt;
 record SimulatorOptions(URI sink, String pulsar, String namespace, Path signingKey, int devices, List<String> tenants,
         Optional<Duration> duration, long seed, List<String> missing, List<URI> gateways, OptionalInt agentModelPort,
         double agentModelBadReplies, ModelLatency agentModelLatency, OptionalDouble commandsPerSecond, boolean answerAtOnce,
-        Optional<Duration> warmUp, boolean agentModelOnly) {
+        Optional<Duration> warmUp, double tasksPerMinute, Optional<String> taskModel, boolean agentModelOnly) {
 
     static SimulatorOptions parse(String[] args) {
         URI sink = null;
@@ -57,6 +59,8 @@ record SimulatorOptions(URI sink, String pulsar, String namespace, Path signingK
         boolean answerAtOnce = false;
         Optional<Duration> warmUp = Optional.empty();
         boolean agentModelOnly = false;
+        double tasksPerMinute = 0;
+        Optional<String> taskModel = Optional.empty();
         List<String> rest = new ArrayList<>(Arrays.asList(args));
         while (!rest.isEmpty()) {
             String option = rest.remove(0);
@@ -89,6 +93,8 @@ record SimulatorOptions(URI sink, String pulsar, String namespace, Path signingK
                 case "--agent-model-total" -> total = Duration.parse(value);
                 case "--commands-per-second" -> commandsPerSecond = OptionalDouble.of(Double.parseDouble(value));
                 case "--warm-up" -> warmUp = Optional.of(Duration.parse(value));
+                case "--tasks-per-minute" -> tasksPerMinute = Double.parseDouble(value);
+                case "--task-model" -> taskModel = Optional.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
@@ -101,10 +107,14 @@ record SimulatorOptions(URI sink, String pulsar, String namespace, Path signingK
         if (agentModelPort.isPresent() && (agentModelPort.getAsInt() < 1 || agentModelPort.getAsInt() > 65535)) {
             throw new IllegalArgumentException("--agent-model-port is a port, 1-65535, got " + agentModelPort.getAsInt());
         }
+        if (tasksPerMinute < 0 || !Double.isFinite(tasksPerMinute)) {
+            throw new IllegalArgumentException("--tasks-per-minute is a rate >= 0, got " + tasksPerMinute);
+        }
         if (badReplies < 0 || badReplies > 1) {
             throw new IllegalArgumentException("--agent-model-bad-replies is a share, 0 to 1, got " + badReplies);
         }
         return new SimulatorOptions(sink, pulsar, namespace, key, devices, tenants, duration, seed, missing, gateways, agentModelPort, badReplies,
-                new ModelLatency(firstToken, total), commandsPerSecond, answerAtOnce, warmUp, agentModelOnly);
+                new ModelLatency(firstToken, total), commandsPerSecond, answerAtOnce, warmUp, tasksPerMinute, taskModel,
+                agentModelOnly);
     }
 }

@@ -29,6 +29,9 @@ final class StatusBoard {
                 sink.unavailable(), sink.unanswered(), sink.inFlight(), (now.busEvents() - before.busEvents()) / seconds));
         lines.add(String.format(Locale.ROOT, "         routing: %s", decisions(now.decisions())));
         lines.add(String.format(Locale.ROOT, "         commands: %s", commands(now.commands())));
+        if (now.tasks().submitted() > 0) {
+            lines.add(String.format(Locale.ROOT, "         tasks: %s, %.1f steps/s", tasks(now.tasks()), (now.tasks().steps() - before.tasks().steps()) / seconds));
+        }
         lines.add(String.format(Locale.ROOT, "         gateway: %s", gateway(now.gateway())));
         lines.add(String.format(Locale.ROOT, "         rejected because: %s", rejections(now.rejections(), 3)));
         lines.add(String.format(Locale.ROOT, "         inference: %s | dead letters: %,d", inference(now), now.deadLetters()));
@@ -77,6 +80,19 @@ final class StatusBoard {
                 commands.ended(), commands.requested() - commands.ended() - commands.overdue(), commands.overdue(),
                 commands.overdue() == 0 ? " (every command requested is in one terminal state or still within its deadlines)"
                         : " (neither ended nor within their deadlines: the command lifecycle lost them)"));
+        TaskBook.Counts tasks = end.tasks();
+        if (tasks.submitted() > 0) {
+            lines.add(String.format(Locale.ROOT, "  tasks           %s, %,d steps (%.1f/s)", tasks(tasks), tasks.steps(), tasks.steps() / seconds));
+            if (tasks.duration().count() > 0) {
+                lines.add(String.format(Locale.ROOT, "                  submitted -> ended: p50 %.1f s, p99 %.1f s (%,d tasks)", tasks.duration().p50() / 1000,
+                        tasks.duration().p99() / 1000, tasks.duration().count()));
+            }
+            tasks.failures().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
+                    .forEach(reason -> lines.add(String.format(Locale.ROOT, "                  %,6d failed: %s", reason.getValue(), reason.getKey())));
+            lines.add(String.format(Locale.ROOT, "                  %,d submitted = %,d ended (completed, failed with a reason, canceled) + %,d on their way at "
+                    + "the stop%s", tasks.submitted(), tasks.ended(), tasks.onTheirWay(), tasks.unaccounted() == 0 ? ""
+                    : String.format(Locale.ROOT, " + %,d in no state (a bug of the simulator's counts)", tasks.unaccounted())));
+        }
         lines.add(String.format(Locale.ROOT, "  gateway         %s", gateway(end.gateway())));
         lines.add(String.format(Locale.ROOT, "  inference       %s", inference(end)));
         if (!end.inferenceFailures().isEmpty()) {
@@ -117,6 +133,15 @@ final class StatusBoard {
                 counts.refused() == 0 ? "" : String.format(Locale.ROOT, "%,d refused by the router, ", counts.refused()),
                 String.format(Locale.ROOT, "%,d not in the table yet", counts.unknown()),
                 trip.count() == 0 ? "-" : String.format(Locale.ROOT, "p50 %.0f ms, p99 %.0f ms (%,d)", trip.p50(), trip.p99(), trip.count()));
+    }
+
+    private static String tasks(TaskBook.Counts counts) {
+        String states = counts.byState().entrySet().stream().filter(e -> e.getValue() > 0)
+                .map(e -> String.format(Locale.ROOT, "%,d %s", e.getValue(), e.getKey())).collect(Collectors.joining(", "));
+        Percentiles overhead = counts.overhead();
+        return String.format(Locale.ROOT, "%s | our overhead per step %s | %,d hand-overs, %,d confirmed, %,d refused, %,d taken over", states,
+                overhead.count() == 0 ? "-" : String.format(Locale.ROOT, "p50 %.0f ms, p99 %.0f ms", overhead.p50(), overhead.p99()),
+                counts.handOvers(), counts.confirmations(), counts.refusals(), counts.takeOvers());
     }
 
     private static String gateway(FleetStatus.GatewayCounts gateway) {

@@ -87,6 +87,7 @@ public final class LocalStack {
     private PulsarStandalone broker;
     private List<StackProcess> gateways = List.of();
     private StackProcess simulator;
+    private boolean agentModelServed;
     private volatile boolean stopping;
 
     private LocalStack(Path repo, StackOptions options) {
@@ -131,8 +132,8 @@ public final class LocalStack {
                 repo.relativize(signingKey.privateKey()));
 
         startBroker();
-        boolean agentModel = startAgentModel();
-        List<StackProcess> functions = startFunctions(agentModel);
+        agentModelServed = startAgentModel();
+        List<StackProcess> functions = startFunctions(agentModelServed);
         StackProcess sink = startSink();
         StackProcess dispatcher = startDispatcher(functions);
         List<StackProcess> gateways = startGateways();
@@ -416,6 +417,15 @@ public final class LocalStack {
         options.warmUp().ifPresent(warmUp -> arguments.addAll(List.of("--warm-up", warmUp.toString())));
         if (options.answerAtOnce()) {
             arguments.add("--answer-at-once");
+        }
+        boolean agentFunction = !missing.containsKey("agent") && Files.isDirectory(repo.resolve("functions/agent/src/main"))
+                && Files.isRegularFile(repo.resolve("functions/agent/target/quarkus-app/quarkus-run.jar"));
+        double tasks = options.tasksPerMinute(agentFunction);
+        if (tasks > 0) {
+            arguments.addAll(List.of("--tasks-per-minute", Double.toString(tasks)));
+            if (agentModelServed) {
+                arguments.addAll(List.of("--task-model", options.agentModel().name()));
+            }
         }
         if (!gateways.isEmpty()) {
             arguments.addAll(List.of("--gateways", gateways.stream().map(gateway -> gateway.url().replaceFirst("^http", "ws") + "/devices/v1")

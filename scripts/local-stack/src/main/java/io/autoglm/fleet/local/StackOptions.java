@@ -20,9 +20,10 @@ import java.util.Optional;
  * @param answerAtOnce whether simulated devices answer every command at once (a round-trip measurement)
  * @param warmUp    the simulator's steady-state round trip counts the commands requested after this
  * @param agentModel the agent model the inference function serves beside the seed model
+ * @param tasksPerMinute the AutoGLM tasks each tenant's simulated operators submit a minute
  */
 record StackOptions(int devices, List<String> tenants, Optional<Duration> duration, boolean simulate, long seed,
-        Optional<Double> commandsPerSecond, boolean answerAtOnce, Optional<Duration> warmUp, AgentModel agentModel) {
+        Optional<Double> commandsPerSecond, boolean answerAtOnce, Optional<Duration> warmUp, AgentModel agentModel, double tasksPerMinute) {
 
     /**
      * The phone agent's model: by default the simulator's {@value #SIMULATED} (a simulation, served by a process of the stack
@@ -58,6 +59,7 @@ record StackOptions(int devices, List<String> tenants, Optional<Duration> durati
             Usage: scripts/run-local [--devices N] [--tenants a,b] [--duration 90s|5m|PT2M] [--seed N] [--no-simulator] [--rebuild]
                                      [--commands-per-second R] [--answer-at-once] [--warm-up 60s]
                                      [--agent-model-url URL --agent-model NAME [--agent-model-key-env VAR]] [--agent-model-port P]
+                                     [--tasks-per-minute R]
 
               --devices N      simulated devices, split over the tenants (default 200)
               --tenants a,b    tenants of the simulated fleet (default acme,globex)
@@ -73,6 +75,8 @@ record StackOptions(int devices, List<String> tenants, Optional<Duration> durati
               --agent-model NAME        the model that backend serves (required with --agent-model-url)
               --agent-model-key-env VAR the environment variable holding the backend's API key (the functions inherit it)
               --agent-model-port P      where the simulated agent model listens on 127.0.0.1 (default 18765)
+              --tasks-per-minute R      AutoGLM tasks each tenant's simulated operators submit a minute, on the agent model
+                               (default 2 with the agent function in the stack, else 0)
             """;
 
     static StackOptions parse(String[] args) {
@@ -88,6 +92,7 @@ record StackOptions(int devices, List<String> tenants, Optional<Duration> durati
         Optional<String> agentName = Optional.empty();
         Optional<String> agentKeyEnv = Optional.empty();
         int agentPort = AgentModel.DEFAULT_PORT;
+        double tasksPerMinute = -1;
         List<String> rest = new ArrayList<>(Arrays.asList(args));
         while (!rest.isEmpty()) {
             String option = rest.remove(0);
@@ -104,6 +109,7 @@ record StackOptions(int devices, List<String> tenants, Optional<Duration> durati
                 case "--agent-model" -> agentName = Optional.of(modelName(option, value(option, rest)));
                 case "--agent-model-key-env" -> agentKeyEnv = Optional.of(variable(option, value(option, rest)));
                 case "--agent-model-port" -> agentPort = port(option, value(option, rest));
+                case "--tasks-per-minute" -> tasksPerMinute = rate(option, value(option, rest));
                 case "--rebuild" -> { } // handled by scripts/run-local
                 case "-h", "--help" -> throw new IllegalArgumentException(USAGE);
                 default -> throw new IllegalArgumentException("unknown option " + option + "\n\n" + USAGE);
@@ -117,7 +123,12 @@ record StackOptions(int devices, List<String> tenants, Optional<Duration> durati
                     + USAGE);
         }
         AgentModel agentModel = new AgentModel(agentName.orElse(AgentModel.SIMULATED), agentUrl, agentKeyEnv, agentPort);
-        return new StackOptions(devices, tenants, duration, simulate, seed, commandsPerSecond, answerAtOnce, warmUp, agentModel);
+        return new StackOptions(devices, tenants, duration, simulate, seed, commandsPerSecond, answerAtOnce, warmUp, agentModel, tasksPerMinute);
+    }
+
+    /** The tasks a minute per tenant: as given, else {@code 2} when the stack runs the agent function. */
+    double tasksPerMinute(boolean agentFunction) {
+        return tasksPerMinute >= 0 ? tasksPerMinute : agentFunction ? 2 : 0;
     }
 
     private static URI url(String option, String text) {

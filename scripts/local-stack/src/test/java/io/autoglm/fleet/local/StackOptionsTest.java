@@ -22,10 +22,14 @@ class StackOptionsTest {
     @Test
     void readsEveryOption() {
         StackOptions options = StackOptions.parse(new String[] {"--devices", "50", "--tenants", "a,b,c", "--duration", "90s",
-                "--seed", "7", "--no-simulator", "--rebuild", "--commands-per-second", "300", "--answer-at-once", "--warm-up", "1m"});
+                "--seed", "7", "--no-simulator", "--rebuild", "--commands-per-second", "300", "--answer-at-once", "--warm-up", "1m",
+                "--tasks-per-minute", "6"});
         assertThat(options).isEqualTo(new StackOptions(50, List.of("a", "b", "c"), java.util.Optional.of(Duration.ofSeconds(90)), false, 7,
                 java.util.Optional.of(300.0), true, java.util.Optional.of(Duration.ofMinutes(1)),
-                new StackOptions.AgentModel("autoglm-sim", java.util.Optional.empty(), java.util.Optional.empty(), 18765)));
+                new StackOptions.AgentModel("autoglm-sim", java.util.Optional.empty(), java.util.Optional.empty(), 18765), 6.0));
+        assertThat(options.tasksPerMinute(false)).isEqualTo(6.0);
+        assertThat(StackOptions.parse(new String[0]).tasksPerMinute(true)).as("with the agent function").isEqualTo(2.0);
+        assertThat(StackOptions.parse(new String[0]).tasksPerMinute(false)).as("without it").isZero();
         assertThat(StackOptions.duration("5m")).isEqualTo(Duration.ofMinutes(5));
         assertThat(StackOptions.duration("PT2M")).isEqualTo(Duration.ofMinutes(2));
     }
