@@ -555,7 +555,7 @@ public final class LocalStack {
         }
         if (simulator != null) {
             sampleResources();
-            resources.report(options.devices(), simulator.name()).forEach(line -> say("%s", line));
+            resources.report(options.devices(), java.util.Set.of(simulator.name(), "agent-model")).forEach(line -> say("%s", line));
         }
         if (simulator != null && simulator.alive()) {
             simulator.stop(Duration.ofSeconds(20)); // it prints its summary on the way out

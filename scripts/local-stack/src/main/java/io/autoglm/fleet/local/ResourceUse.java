@@ -36,9 +36,18 @@ final class ResourceUse {
 
     /** Samples {@code root} and its descendants under {@code name}. */
     synchronized void sample(String name, ProcessHandle root) {
+        sample(name, Stream.concat(Stream.of(root), root.descendants()));
+    }
+
+    /** Samples {@code process} alone under {@code name} (its children are sampled under names of their own). */
+    synchronized void sampleAlone(String name, ProcessHandle process) {
+        sample(name, Stream.of(process));
+    }
+
+    private void sample(String name, Stream<ProcessHandle> processes) {
         Totals totals = byName.computeIfAbsent(name, n -> new Totals());
         long rss = 0;
-        for (ProcessHandle process : (Iterable<ProcessHandle>) Stream.concat(Stream.of(root), root.descendants())::iterator) {
+        for (ProcessHandle process : (Iterable<ProcessHandle>) processes::iterator) {
             if (!process.isAlive()) {
                 continue;
             }
@@ -74,9 +83,10 @@ final class ResourceUse {
      * The table the stack prints at the end: per process its share of a core and RSS, then the whole stack's CPU-seconds
      * per device-minute with and without the simulator.
      *
-     * @param simulator the simulator's name (its cost is the load generator's, reported apart)
+     * @param simulation the processes of the simulation (the fleet simulator, the simulated agent model): the load
+     *                   generator's cost, reported apart
      */
-    List<String> report(int devices, String simulator) {
+    List<String> report(int devices, java.util.Set<String> simulation) {
         Duration window = window();
         double seconds = Math.max(1e-3, window.toMillis() / 1000.0);
         List<String> lines = new ArrayList<>();
@@ -86,14 +96,14 @@ final class ResourceUse {
         for (Usage usage : usage()) {
             lines.add(String.format(Locale.ROOT, "  %-19s CPU %5.2f   RSS %4d / %4d MiB", usage.name(), usage.cpuSeconds() / seconds,
                     usage.rssBytes() >> 20, usage.maxRssBytes() >> 20));
-            if (usage.name().equals(simulator)) {
+            if (simulation.contains(usage.name())) {
                 simulated += usage.cpuSeconds();
             } else {
                 stack += usage.cpuSeconds();
             }
         }
         double deviceMinutes = devices * seconds / 60;
-        lines.add(String.format(Locale.ROOT, "  the stack: %.2f cores = %.4f CPU-seconds per device-minute (%d devices); the simulator: %.2f cores",
+        lines.add(String.format(Locale.ROOT, "  the stack: %.2f cores = %.4f CPU-seconds per device-minute (%d devices); the simulation: %.2f cores",
                 stack / seconds, deviceMinutes == 0 ? 0 : stack / deviceMinutes, devices, simulated / seconds));
         return lines;
     }

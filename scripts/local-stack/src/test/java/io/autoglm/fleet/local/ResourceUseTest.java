@@ -28,7 +28,7 @@ class ResourceUseTest {
         assertThat(usage.rssBytes()).isGreaterThan(10L << 20);
         assertThat(usage.maxRssBytes()).isGreaterThanOrEqualTo(usage.rssBytes());
 
-        List<String> report = resources.report(10, "fleet-simulator");
+        List<String> report = resources.report(10, java.util.Set.of("fleet-simulator", "agent-model"));
         assertThat(report.get(1)).startsWith("  self").contains("CPU").contains("MiB");
         assertThat(report.get(2)).contains("CPU-seconds per device-minute (10 devices)");
     }
