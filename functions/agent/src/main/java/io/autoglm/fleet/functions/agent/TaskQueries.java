@@ -5,15 +5,13 @@ import io.autoglm.fleet.agent.Decision;
 import io.autoglm.fleet.agent.TaskInput;
 import io.autoglm.fleet.agent.Verdict;
 import io.autoglm.fleet.events.EventJson;
-import io.autoglm.fleet.events.Failures;
-import io.autoglm.fleet.events.Problem;
 import io.autoglm.fleet.events.task.TaskAnswer;
 import io.autoglm.fleet.events.task.TaskCancelRequested;
 import io.autoglm.fleet.events.task.TaskRecord;
 import io.autoglm.fleet.events.task.TaskState;
-import io.autoglm.fleet.service.BearerTokens;
+import io.autoglm.fleet.events.Problem;
 import io.autoglm.fleet.service.ProblemDetails;
-import io.autoglm.fleet.service.TenantAccess;
+import io.autoglm.fleet.service.TenantQueries;
 import io.quarkus.vertx.web.Route;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.vertx.core.buffer.Buffer;
@@ -21,15 +19,11 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.jwt.JsonWebToken;
-import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -57,19 +51,14 @@ import java.util.function.Function;
 @Singleton
 public class TaskQueries {
 
-    private static final Logger LOG = Logger.getLogger(TaskQueries.class);
-    private static final String JSON = "application/json";
-
     /** Resolved only for a caller who may ask: a refusal needs no broker. */
     private final Provider<TaskService> tasks;
-    private final BearerTokens tokens;
-    private final String tenantClaim;
+    private final TenantQueries queries;
 
     @Inject
     TaskQueries(Provider<TaskService> tasks, JWTParser parser, AgentSettings settings, Clock clock) {
         this.tasks = tasks;
-        this.tokens = new BearerTokens(parser, settings.maxTokenLifetime(), clock, "this function");
-        this.tenantClaim = settings.tenantClaim();
+        this.queries = new TenantQueries(parser, settings.maxTokenLifetime(), clock, settings.tenantClaim(), "the task state table");
     }
 
     /** A task as {@code GET /tasks} lists it. */
@@ -89,29 +78,18 @@ public class TaskQueries {
     @Route(path = "/tenants/:tenant/tasks/:taskId", methods = Route.HttpMethod.GET, type = Route.HandlerType.BLOCKING)
     void task(RoutingContext context) {
         String taskId = context.pathParam("taskId");
-        caller(context).ifPresent(caller -> answer(context, 200, () -> tasks.get().task(caller.tenant, taskId), found -> found
+        caller(context).ifPresent(caller -> queries.answer(context, 200, () -> tasks.get().task(caller.tenant, taskId), found -> found
                 .map(EventJson::write).orElse(null), () -> unknown(caller.tenant, taskId)));
     }
 
     @Route(path = "/tasks", methods = Route.HttpMethod.GET, type = Route.HandlerType.BLOCKING)
     @Route(path = "/tenants/:tenant/tasks", methods = Route.HttpMethod.GET, type = Route.HandlerType.BLOCKING)
     void list(RoutingContext context) {
-        Set<TaskState> states = EnumSet.noneOf(TaskState.class);
-        List<Problem> problems = new ArrayList<>();
-        for (String asked : context.queryParam("state")) {
-            for (String name : asked.split(",")) {
-                try {
-                    states.add(TaskState.valueOf(name.trim().toUpperCase(Locale.ROOT)));
-                } catch (IllegalArgumentException e) {
-                    problems.add(new Problem("query.state", "'" + name + "' is not a task state; one of " + List.of(TaskState.values())));
-                }
-            }
-        }
-        if (!problems.isEmpty()) {
-            ProblemDetails.of("invalid-query", "Invalid query", 400, problems.get(0).message(), problems).answer(context);
+        Set<TaskState> states = TenantQueries.states(context, TaskState.class, "a task state");
+        if (states == null) {
             return;
         }
-        caller(context).ifPresent(caller -> answer(context, 200, () -> tasks.get().tasksOf(caller.tenant, states),
+        caller(context).ifPresent(caller -> queries.answer(context, 200, () -> tasks.get().tasksOf(caller.tenant, states),
                 records -> EventJson.write(new Tasks(caller.tenant, records.stream().map(TaskSummary::of).toList())), null));
     }
 
@@ -184,7 +162,7 @@ public class TaskQueries {
         }
         deciding.whenComplete((decided, failure) -> {
             if (failure != null) {
-                unavailable(context, failure);
+                queries.unavailable(context, failure);
             } else if (decided.isEmpty()) {
                 unknown(caller.tenant, taskId).answer(context);
             } else if (decided.get().verdict() == Verdict.IGNORED) {
@@ -192,7 +170,7 @@ public class TaskQueries {
                 ProblemDetails.of("conflict", "Not possible now", 409, "task " + taskId + " is " + record.state() + ", not " + expected
                         + (decided.get().note().startsWith("not ") ? "" : " (" + decided.get().note() + ")")).answer(context);
             } else {
-                ok(context, decided.get().verdict() == Verdict.DEFERRED ? 202 : 200, EventJson.write(decided.get().record()));
+                TenantQueries.json(context, decided.get().verdict() == Verdict.DEFERRED ? 202 : 200, EventJson.write(decided.get().record()));
             }
         });
     }
@@ -221,58 +199,10 @@ public class TaskQueries {
 
     /** The caller, or empty once the request has been answered with why not. */
     private Optional<Caller> caller(RoutingContext context) {
-        BearerTokens.Verdict verdict = tokens.verifyHeader(context.request().getHeader("Authorization"));
-        if (verdict instanceof BearerTokens.Verified verified) {
-            JsonWebToken token = verified.token();
-            TenantAccess.Decision access = TenantAccess.decide(tenantClaim, BearerTokens.claim(token, tenantClaim),
-                    Optional.ofNullable(context.pathParam("tenant")));
-            if (access.allowed()) {
-                return Optional.of(new Caller(access.tenant(), token.getName()));
-            }
-            ProblemDetails.of("forbidden", "Forbidden", 403, access.refusal()).answer(context);
-            return Optional.empty();
-        }
-        String detail = verdict instanceof BearerTokens.Refused refused ? "the bearer token was refused (" + refused.reason() + ")"
-                : "send a JWT for your tenant as 'Authorization: Bearer <token>'";
-        context.response().putHeader("WWW-Authenticate", verdict instanceof BearerTokens.Refused ? "Bearer error=\"invalid_token\"" : "Bearer");
-        ProblemDetails.of("unauthenticated", "Unauthenticated", 401, detail).answer(context);
-        return Optional.empty();
+        return queries.caller(context).map(caller -> new Caller(caller.tenant(), caller.token().getName()));
     }
 
     private static ProblemDetails unknown(String tenant, String taskId) {
         return ProblemDetails.of("unknown-task", "No such task", 404, "tenant " + tenant + " has no task " + taskId);
-    }
-
-    private static <T> void answer(RoutingContext context, int status, java.util.function.Supplier<CompletableFuture<T>> lookup,
-                                   Function<T, byte[]> body, java.util.function.Supplier<ProblemDetails> absent) {
-        CompletableFuture<T> looking;
-        try {
-            looking = lookup.get();
-        } catch (RuntimeException e) { // the broker not reachable when the table is first needed
-            looking = CompletableFuture.failedFuture(e);
-        }
-        looking.whenComplete((found, failure) -> {
-            if (failure != null) {
-                unavailable(context, failure);
-                return;
-            }
-            byte[] json = body.apply(found);
-            if (json == null) {
-                absent.get().answer(context);
-            } else {
-                ok(context, status, json);
-            }
-        });
-    }
-
-    private static void ok(RoutingContext context, int status, byte[] json) {
-        if (!context.response().ended()) {
-            context.response().setStatusCode(status).putHeader("Content-Type", JSON).end(Buffer.buffer(json));
-        }
-    }
-
-    private static void unavailable(RoutingContext context, Throwable failure) {
-        LOG.warnf("a task request failed: %s", Failures.unwrap(failure).toString());
-        ProblemDetails.of("unavailable", "State not available", 503, "the task state table did not open; retry").answer(context);
     }
 }

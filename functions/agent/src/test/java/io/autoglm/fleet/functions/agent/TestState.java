@@ -19,6 +19,7 @@ import jakarta.inject.Singleton;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 /**
@@ -34,7 +35,8 @@ public class TestState {
     static final InMemoryFleetState FLEET = new InMemoryFleetState();
     /** What the function published (events) and scheduled (timers). */
     static final RecordingPublisher PUBLISHED = new RecordingPublisher();
-    static final ManualClock CLOCK = new ManualClock(Instant.parse("2026-12-04T10:00:00Z"));
+    /** Starts at the real time: the queries' tokens are issued now, and a clock a day behind them finds them too long-lived. */
+    static final ManualClock CLOCK = new ManualClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
 
     @Produces
     @Singleton
