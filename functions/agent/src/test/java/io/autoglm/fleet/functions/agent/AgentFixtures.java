@@ -29,15 +29,23 @@ final class AgentFixtures {
 
     /** A phone that can observe (the sample phone's actions plus Observe), registered and ONLINE in {@code tenant}. */
     static void onlinePhone(InMemoryFleetState state, String tenant, String deviceId) {
+        state.registry.tableOf(tenant).put(deviceId, phone(tenant, deviceId));
+        state.liveness.tableOf(tenant).put(deviceId, online(tenant, deviceId));
+    }
+
+    /** The registry record of a phone that can observe: the sample phone's actions plus Observe. */
+    static DeviceRecord phone(String tenant, String deviceId) {
         DeviceRecord sample = SamplePayloads.record();
         DeviceCapabilities c = sample.capabilities();
         List<AgentAction> actions = new ArrayList<>(c.supportedActions());
         actions.add(AgentAction.OBSERVE);
-        state.registry.tableOf(tenant).put(deviceId, new DeviceRecord(deviceId, tenant, 1, new DeviceCapabilities(c.platform(), c.tier(),
-                c.hardware(), c.network(), c.location(), c.labels(), c.agentVersion(), actions, c.models()), sample.fingerprintDigest(),
-                sample.registeredAt(), sample.updatedAt()));
-        state.liveness.tableOf(tenant).put(deviceId, new DeviceStatusChanged(deviceId, tenant, null, LivenessStatus.ONLINE, "test", 1,
-                Instant.EPOCH, Instant.EPOCH));
+        return new DeviceRecord(deviceId, tenant, 1, new DeviceCapabilities(c.platform(), c.tier(), c.hardware(), c.network(), c.location(),
+                c.labels(), c.agentVersion(), actions, c.models()), sample.fingerprintDigest(), sample.registeredAt(), sample.updatedAt());
+    }
+
+    /** The device's liveness: ONLINE. */
+    static DeviceStatusChanged online(String tenant, String deviceId) {
+        return new DeviceStatusChanged(deviceId, tenant, null, LivenessStatus.ONLINE, "test", 1, Instant.EPOCH, Instant.EPOCH);
     }
 
     static TaskRequested task(String taskId, String pinned) {
