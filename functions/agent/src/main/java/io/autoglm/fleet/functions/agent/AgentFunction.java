@@ -8,6 +8,9 @@ import io.autoglm.fleet.events.command.CommandCompleted;
 import io.autoglm.fleet.events.command.CommandDeclined;
 import io.autoglm.fleet.events.command.CommandEnded;
 import io.autoglm.fleet.events.command.CommandFailed;
+import io.autoglm.fleet.events.device.DeviceDeregistered;
+import io.autoglm.fleet.events.device.DeviceStatusChanged;
+import io.autoglm.fleet.events.device.LivenessStatus;
 import io.autoglm.fleet.events.inference.InferenceCompleted;
 import io.autoglm.fleet.events.inference.InferenceFailed;
 import io.autoglm.fleet.events.task.TaskAnswer;
@@ -42,6 +45,8 @@ import java.util.function.Supplier;
  * only commands whose id is a task's ({@code TaskRefs}) are the agent's, others are not looked at.</li>
  * <li>{@code io.autoglm.inference.completed / failed} of an agent step (a task's request id) -> the model's action, or a failed
  * step; others are not looked at.</li>
+ * <li>{@code io.autoglm.device.status.changed} to OFFLINE, {@code io.autoglm.device.deregistered} -> the task that holds the
+ * device (its reservation) loses it: handed over to another qualifying device, or failed with the reason.</li>
  * </ul>
  * An event without a tenant is answered 400 (the dispatcher dead-letters it); a failure of ours (the table, the broker) 5xx, and
  * the event comes again.
@@ -138,6 +143,27 @@ public class AgentFunction {
     @CloudEventMapping(trigger = EventTypeNames.INFERENCE_FAILED)
     public Uni<CloudEvent<Object>> inferenceFailed(CloudEvent<InferenceFailed> event) {
         return ifTasks(event.data().requestId(), event, () -> TaskInput.ModelFailed.of(event.data()));
+    }
+
+    @Funq
+    @CloudEventMapping(trigger = EventTypeNames.DEVICE_STATUS_CHANGED)
+    public Uni<CloudEvent<Object>> statusChanged(CloudEvent<DeviceStatusChanged> event) {
+        DeviceStatusChanged change = event.data();
+        if (change.current() != LivenessStatus.OFFLINE) {
+            return Uni.createFrom().nullItem();
+        }
+        return gone(tenant(event), change.deviceId(), "it went OFFLINE (" + change.reason() + ")");
+    }
+
+    @Funq
+    @CloudEventMapping(trigger = EventTypeNames.DEVICE_DEREGISTERED)
+    public Uni<CloudEvent<Object>> deregistered(CloudEvent<DeviceDeregistered> event) {
+        DeviceDeregistered gone = event.data();
+        return gone(tenant(event), gone.deviceId(), "it was deregistered" + (gone.reason() == null ? "" : " (" + gone.reason() + ")"));
+    }
+
+    private Uni<CloudEvent<Object>> gone(String tenant, String deviceId, String why) {
+        return Uni.createFrom().completionStage(() -> tasks.deviceGone(tenant, deviceId, why)).map(decided -> null);
     }
 
     /** An event about a command or an inference request: the agent's only when {@code ref} is a task's. */

@@ -89,6 +89,16 @@ public final class TaskService {
         return tasks.table(tenant).thenCompose(table -> sequencer.submit(tenant + "\n" + taskId, () -> decide(tenant, table, input)));
     }
 
+    /**
+     * A device of {@code tenant} is gone ({@code why}: it went OFFLINE, it was deregistered): the task that holds it, if one
+     * does, loses it (handed over to another device, or failed). Completes with the task's decision, or null when no task
+     * holds the device.
+     */
+    public CompletableFuture<Decision> deviceGone(String tenant, String deviceId, String why) {
+        return placement.reservation(tenant, deviceId).thenCompose(held -> held.isEmpty() ? CompletableFuture.completedFuture(null)
+                : apply(tenant, new TaskInput.DeviceLost(held.get().taskId(), deviceId, why)));
+    }
+
     /** The record of task {@code taskId} of {@code tenant}, if there is one. */
     public CompletableFuture<Optional<TaskRecord>> task(String tenant, String taskId) {
         return tasks.table(tenant).thenApply(table -> table.get(taskId));

@@ -9,7 +9,10 @@ import io.autoglm.fleet.events.command.CommandCompleted;
 import io.autoglm.fleet.events.command.CommandDispatched;
 import io.autoglm.fleet.events.command.CommandEnded;
 import io.autoglm.fleet.events.command.CommandState;
+import io.autoglm.fleet.events.device.DeviceStatusChanged;
+import io.autoglm.fleet.events.device.LivenessStatus;
 import io.autoglm.fleet.events.inference.InferenceCompleted;
+import io.autoglm.fleet.events.task.TaskFailureReason;
 import io.autoglm.fleet.events.task.TaskState;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
@@ -69,6 +72,22 @@ class AgentFunctionTest {
 
         assertThat(TestState.TASKS.tableOf(acme.tenant).snapshot()).isEmpty();
         assertThat(TestState.PUBLISHED.published).isEmpty();
+    }
+
+    @Test
+    void aDeviceGoingOfflineFailsThePinnedTaskThatHoldsItAndAnotherStatusChangesNothing() {
+        post(acme.event(EventType.TASK_REQUESTED, task("t1", acme.device))).then().statusCode(204);
+        post(acme.event(EventType.DEVICE_STATUS_CHANGED, new DeviceStatusChanged(acme.device, acme.tenant, LivenessStatus.ONLINE,
+                LivenessStatus.SUSPECT, "heartbeat late", 3, null, TestState.CLOCK.instant()))).then().statusCode(204);
+        assertThat(acme.record("t1").state()).isEqualTo(TaskState.RUNNING);
+
+        post(acme.event(EventType.DEVICE_STATUS_CHANGED, new DeviceStatusChanged(acme.device, acme.tenant, LivenessStatus.SUSPECT,
+                LivenessStatus.OFFLINE, "no heartbeat for 30 s", 3, null, TestState.CLOCK.instant()))).then().statusCode(204);
+
+        assertThat(acme.record("t1").state()).isEqualTo(TaskState.FAILED);
+        assertThat(acme.record("t1").failure()).isEqualTo(TaskFailureReason.DEVICE_LOST_NO_OTHER);
+        assertThat(acme.record("t1").outcome()).contains("it went OFFLINE (no heartbeat for 30 s)");
+        assertThat(TestState.RESERVATIONS.tableOf(acme.tenant).get(acme.device)).isEmpty();
     }
 
     @Test

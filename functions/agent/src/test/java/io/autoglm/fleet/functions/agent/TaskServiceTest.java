@@ -301,6 +301,22 @@ class TaskServiceTest {
     }
 
     @Test
+    void aDeviceGoneOfflineIsLostByTheTaskThatHoldsItAndTheTaskHandedOver() {
+        onlinePhone(fleet, TENANT, "d1");
+        apply(new TaskInput.Requested(TENANT, task("t1", null)));
+        onlinePhone(fleet, TENANT, "d2");
+
+        Decision lost = service.deviceGone(TENANT, "d1", "it went OFFLINE (no heartbeat for 30 s)").join();
+
+        assertThat(lost.record().deviceId()).isEqualTo("d2");
+        assertThat(lost.record().handOvers()).isEqualTo(1);
+        assertThat(record("t1").lostDevices()).containsExactly("d1");
+        assertThat(lastCommand().deviceId()).isEqualTo("d2");
+        assertThat(service.deviceGone(TENANT, "d1", "again").join()).as("no task holds d1 any more").isNull();
+        assertThat(service.deviceGone(TENANT, "d9", "never held").join()).isNull();
+    }
+
+    @Test
     void aWaitIsATimerNotAThread() {
         onlinePhone(fleet, TENANT, "d1");
         apply(new TaskInput.Requested(TENANT, task("t1", null)));
