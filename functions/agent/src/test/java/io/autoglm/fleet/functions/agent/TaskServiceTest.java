@@ -13,11 +13,15 @@ import io.autoglm.fleet.events.agent.RelativePoint;
 import io.autoglm.fleet.events.agent.StepAction;
 import io.autoglm.fleet.events.command.CommandCompleted;
 import io.autoglm.fleet.events.command.CommandDispatched;
+import io.autoglm.fleet.events.command.CommandEnded;
 import io.autoglm.fleet.events.command.CommandState;
 import io.autoglm.fleet.events.command.Observation;
 import io.autoglm.fleet.events.device.AgentAction;
 import io.autoglm.fleet.events.device.DeviceHeartbeat;
+import io.autoglm.fleet.events.inference.AgentStepResult;
+import io.autoglm.fleet.events.inference.FailureReason;
 import io.autoglm.fleet.events.inference.InferenceCompleted;
+import io.autoglm.fleet.events.inference.InferenceFailed;
 import io.autoglm.fleet.events.inference.InferenceRequested;
 import io.autoglm.fleet.events.task.DeviceReservation;
 import io.autoglm.fleet.events.task.TaskCancelRequested;
@@ -46,6 +50,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -287,7 +292,7 @@ class TaskServiceTest {
         String first = apply(new TaskInput.Requested(TENANT, task("t1", null))).record().deviceId();
         CommandDispatched observe = lastCommand();
 
-        apply(TaskInput.CommandOutcome.of(new io.autoglm.fleet.events.command.CommandEnded(observe.commandId(), first, CommandState.EXPIRED,
+        apply(TaskInput.CommandOutcome.of(new CommandEnded(observe.commandId(), first, CommandState.EXPIRED,
                 "not delivered within 30 s", clock.instant())));
 
         TaskRecord handed = record("t1");
@@ -317,6 +322,56 @@ class TaskServiceTest {
     }
 
     @Test
+    void anotherReplicaOverTheSameTablesContinuesTheTaskFromItsLastStep() {
+        onlinePhone(fleet, TENANT, "d1");
+        apply(new TaskInput.Requested(TENANT, task("t1", null)));
+        apply(observed(lastCommand(), 1));
+        TaskInput tap = model(new StepAction.Tap(new RelativePoint(500, 500), null));
+        TaskService replica = new TaskService(new TaskSession(SessionLimits.defaults()), tasks, new TaskPlacement(
+                new Router(RouterPolicy.DEFAULT, () -> new Random(3)), new FleetViews(fleet.state(), new NoLoad()), reservations, IDLE),
+                published, clock);
+
+        replica.apply(TENANT, tap).join();
+
+        assertThat(lastCommand().commandId()).isEqualTo("task:t1:2:act");
+        assertThat(service.apply(TENANT, tap).join().verdict()).as("the first replica, handed the same reply").isEqualTo(Verdict.IGNORED);
+        assertThat(published(EventType.COMMAND_DISPATCHED)).hasSize(2);
+    }
+
+    @Test
+    void twoRepliesThatAreNoActionFailTheTaskWithTheRawText() {
+        onlinePhone(fleet, TENANT, "d1");
+        apply(new TaskInput.Requested(TENANT, task("t1", null)));
+        for (int step = 1; step <= 2; step++) {
+            apply(observed(lastCommand(), step));
+            InferenceRequested request = lastInference();
+            apply(TaskInput.ModelReplied.of(new InferenceCompleted(request.requestId(), "autoglm-phone-9b", 1, null, null, "remote", 1, 0, 400,
+                    new AgentStepResult("I would rather not", "", "", null, "no do(action=...) in it", 50, 400,
+                            900, 5))));
+        }
+
+        TaskRecord failed = record("t1");
+        assertThat(failed.state()).isEqualTo(TaskState.FAILED);
+        assertThat(failed.failure()).isEqualTo(TaskFailureReason.MODEL_UNPARSEABLE);
+        assertThat(failed.raw()).isEqualTo("I would rather not");
+        assertThat(reservations.tableOf(TENANT).get("d1")).isEmpty();
+    }
+
+    @Test
+    void aFailedInferenceIsAFailedStepAndTheNextStepAsksAgain() {
+        onlinePhone(fleet, TENANT, "d1");
+        apply(new TaskInput.Requested(TENANT, task("t1", null)));
+        apply(observed(lastCommand(), 1));
+
+        apply(TaskInput.ModelFailed.of(new InferenceFailed(lastInference().requestId(), "autoglm-phone-9b",
+                FailureReason.BACKEND_UNAVAILABLE, "502 from the backend", null)));
+
+        assertThat(record("t1").state()).isEqualTo(TaskState.RUNNING);
+        assertThat(record("t1").timeline()).singleElement().satisfies(step -> assertThat(step.detail()).contains("502 from the backend"));
+        assertThat(lastCommand().commandId()).as("a new observation").isEqualTo("task:t1:3:observe");
+    }
+
+    @Test
     void aWaitIsATimerNotAThread() {
         onlinePhone(fleet, TENANT, "d1");
         apply(new TaskInput.Requested(TENANT, task("t1", null)));
@@ -343,7 +398,7 @@ class TaskServiceTest {
         apply(new TaskInput.Requested(TENANT, task("t1", null)));
 
         assertThat(service.task("globex", "t1").join()).isEmpty();
-        assertThat(service.tasksOf(TENANT, java.util.Set.of(TaskState.RUNNING)).join()).extracting(TaskRecord::taskId).containsExactly("t1");
-        assertThat(service.tasksOf(TENANT, java.util.Set.of(TaskState.COMPLETED)).join()).isEmpty();
+        assertThat(service.tasksOf(TENANT, Set.of(TaskState.RUNNING)).join()).extracting(TaskRecord::taskId).containsExactly("t1");
+        assertThat(service.tasksOf(TENANT, Set.of(TaskState.COMPLETED)).join()).isEmpty();
     }
 }
