@@ -94,7 +94,7 @@ class KnativeManifestsTest {
 
         List<Trigger> triggers = new TriggerObjects("default", Optional.of("fleet")).parse(Map.of(overlay, yaml));
 
-        assertThat(triggers).extracting(Trigger::name).containsExactlyInAnyOrder("registry", "heartbeat", "router", "commands", "inference");
+        assertThat(triggers).extracting(Trigger::name).containsExactlyInAnyOrder("registry", "heartbeat", "router", "commands", "agent", "inference");
         Set<String> services = ofKind(objects, "Service").stream()
                 .filter(o -> o.path("apiVersion").asText().startsWith("serving.knative.dev/"))
                 .map(o -> o.path("metadata").path("name").asText()).collect(Collectors.toSet());
@@ -107,7 +107,7 @@ class KnativeManifestsTest {
                 .filter(o -> o.path("metadata").path("name").asText().startsWith("fleet-triggers")).findFirst().orElseThrow();
         List<Trigger> mounted = new TriggerObjects("default", Optional.of("fleet"))
                 .parse(Map.of("configmap", configMap.path("data").path("triggers.yaml").asText()));
-        assertThat(mounted).extracting(Trigger::name).containsExactlyInAnyOrder("registry", "heartbeat", "router", "commands", "inference");
+        assertThat(mounted).extracting(Trigger::name).containsExactlyInAnyOrder("registry", "heartbeat", "router", "commands", "agent", "inference");
         JsonNode dispatcher = named(objects, "Deployment", "trigger-dispatcher");
         assertThat(dispatcher.path("spec").path("template").path("spec").path("volumes").get(0).path("configMap").path("name").asText())
                 .isEqualTo(configMap.path("metadata").path("name").asText());
@@ -117,12 +117,14 @@ class KnativeManifestsTest {
     @ValueSource(strings = {"local", "dev", "gpu"})
     void theControlPlaneStaysWarmInferenceScalesToZeroAndEveryoneHasHealthProbes(String overlay) {
         List<JsonNode> objects = rendered(overlay);
-        for (String name : List.of("registry", "heartbeat", "router", "commands", "ingress-sink")) {
+        for (String name : List.of("registry", "heartbeat", "router", "commands", "agent", "ingress-sink")) {
             JsonNode service = named(objects, "Service", name);
             assertThat(annotation(service, "autoscaling.knative.dev/min-scale")).as(name).isEqualTo("1");
         }
         assertThat(annotation(named(objects, "Service", "commands"), "autoscaling.knative.dev/max-scale"))
                 .as("one instance: a command's events are decided one at a time in its memory").isEqualTo("1");
+        assertThat(annotation(named(objects, "Service", "agent"), "autoscaling.knative.dev/max-scale"))
+                .as("one instance: a task's inputs and a tenant's placements are decided one at a time in its memory").isEqualTo("1");
         JsonNode inference = named(objects, "Service", "inference");
         assertThat(annotation(inference, "autoscaling.knative.dev/min-scale")).isEqualTo("0");
         assertThat(annotation(inference, "autoscaling.knative.dev/scale-down-delay")).isNotBlank();

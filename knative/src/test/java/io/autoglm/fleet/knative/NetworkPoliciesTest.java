@@ -129,7 +129,7 @@ class NetworkPoliciesTest {
         Set<String> selected = knativeServices(objects).stream().filter(service -> selects(selector, podLabels(service)))
                 .map(service -> service.path("metadata").path("name").asText()).collect(Collectors.toSet());
 
-        assertThat(functions).containsExactlyInAnyOrder("registry", "heartbeat", "router", "commands", "inference");
+        assertThat(functions).containsExactlyInAnyOrder("registry", "heartbeat", "router", "commands", "agent", "inference");
         assertThat(selected).isEqualTo(functions);
         JsonNode dispatcher = ofKind(objects, "Deployment").stream()
                 .filter(d -> d.path("metadata").path("name").asText().equals("trigger-dispatcher")).findFirst().orElseThrow();

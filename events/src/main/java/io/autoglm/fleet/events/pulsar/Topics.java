@@ -29,6 +29,7 @@ public final class Topics {
     private static final String REGISTRY = "registry";
     private static final String COMMAND_STATE = "command-state";
     private static final String TASK_STATE = "task-state";
+    private static final String RESERVATIONS = "device-reservations";
 
     private final String namespace;
 
@@ -78,6 +79,11 @@ public final class Topics {
     /** Compacted topic of every task's one current state ({@code TaskRecord}), keyed by task id, written by the agent function. */
     public String taskState(String tenant) {
         return topic(tenant, TASK_STATE);
+    }
+
+    /** Compacted topic of the devices agent tasks hold ({@code DeviceReservation}), keyed by device id; a tombstone once released. */
+    public String reservations(String tenant) {
+        return topic(tenant, RESERVATIONS);
     }
 
     /** Events a trigger could not deliver, with the reason and attempt count (the tenant's DLQ), keyed by device id. */

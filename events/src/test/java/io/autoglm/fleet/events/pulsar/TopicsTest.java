@@ -54,6 +54,12 @@ class TopicsTest {
     }
 
     @Test
+    void deviceReservationsHaveACompactedTopicPerTenant() {
+        assertThat(topics.reservations("acme")).isEqualTo("persistent://public/default/fleet.acme.device-reservations");
+        assertThat(topics.tenantOfRegistry(topics.reservations("acme"))).isEmpty();
+    }
+
+    @Test
     void taskStatesHaveACompactedTopicPerTenant() {
         assertThat(topics.taskState("acme")).isEqualTo("persistent://public/default/fleet.acme.task-state");
         assertThat(topics.taskStatesOfAllTenants().matcher(topics.taskState("globex-2")).matches()).isTrue();

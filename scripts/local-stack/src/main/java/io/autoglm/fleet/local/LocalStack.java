@@ -313,6 +313,9 @@ public final class LocalStack {
                 // its queries take the sink's tokens
                 new FunctionSpec("commands", CONTROL_JVM, Map.of("mp.jwt.verify.publickey.location", signingKey.publicKey().toString()), Map.of(),
                         Duration.ofSeconds(60)),
+                // the tasks' HTTP API takes the sink's tokens too
+                new FunctionSpec("agent", CONTROL_JVM, Map.of("mp.jwt.verify.publickey.location", signingKey.publicKey().toString()), Map.of(),
+                        Duration.ofSeconds(60)),
                 // as the CPU manifest runs it (its AOT cache needs JDK 25 and a training run: not here), CPU provider only,
                 // as the default build ships ONNX Runtime without the GPU providers
                 new FunctionSpec("inference", List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:CompileThresholdScaling=8",

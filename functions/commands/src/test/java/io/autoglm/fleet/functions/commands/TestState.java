@@ -16,6 +16,7 @@ import jakarta.inject.Singleton;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 /**
@@ -29,7 +30,8 @@ public class TestState {
     static final InMemoryStateTopic<CommandRecord> COMMANDS = new InMemoryStateTopic<>();
     /** What the function published (events) and scheduled (deadlines). */
     static final RecordingPublisher PUBLISHED = new RecordingPublisher();
-    static final ManualClock CLOCK = new ManualClock(Instant.parse("2026-12-03T10:00:00Z"));
+    /** Starts at the real time: the queries' tokens are issued now, and a clock a day behind them finds them too long-lived. */
+    static final ManualClock CLOCK = new ManualClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
 
     @Produces
     @Singleton

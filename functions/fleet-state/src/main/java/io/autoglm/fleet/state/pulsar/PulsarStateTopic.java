@@ -4,6 +4,8 @@ import io.autoglm.fleet.events.command.CommandRecord;
 import io.autoglm.fleet.events.device.DeviceRecord;
 import io.autoglm.fleet.events.device.DeviceStatusChanged;
 import io.autoglm.fleet.events.pulsar.Topics;
+import io.autoglm.fleet.events.task.DeviceReservation;
+import io.autoglm.fleet.events.task.TaskRecord;
 import io.autoglm.fleet.state.PerTenant;
 import io.autoglm.fleet.state.RegisteredDevice;
 import io.autoglm.fleet.state.StateTable;
@@ -72,6 +74,16 @@ public final class PulsarStateTopic<V> implements StateTopic<V> {
     /** Every command's one current state, keyed by command id, written by the commands function. */
     public static PulsarStateTopic<CommandRecord> commands(PulsarClient client, Topics topics) {
         return new PulsarStateTopic<>(client, topics::commandState, CommandRecord.class);
+    }
+
+    /** Every agent task's one current state, keyed by task id, written by the agent function. */
+    public static PulsarStateTopic<TaskRecord> tasks(PulsarClient client, Topics topics) {
+        return new PulsarStateTopic<>(client, topics::taskState, TaskRecord.class);
+    }
+
+    /** The devices agent tasks hold, keyed by device id, written by the agent function. */
+    public static PulsarStateTopic<DeviceReservation> reservations(PulsarClient client, Topics topics) {
+        return new PulsarStateTopic<>(client, topics::reservations, DeviceReservation.class);
     }
 
     @Override

@@ -1,9 +1,11 @@
 package io.autoglm.fleet.functions.router;
 
+import io.autoglm.fleet.routing.views.FleetViews;
+import io.autoglm.fleet.routing.views.HeartbeatFeed;
 import io.autoglm.fleet.events.EventPublisher;
 import io.autoglm.fleet.events.pulsar.Topics;
 import io.autoglm.fleet.functions.router.pulsar.PulsarDeviceCommands;
-import io.autoglm.fleet.functions.router.pulsar.PulsarHeartbeatFeed;
+import io.autoglm.fleet.routing.views.pulsar.PulsarHeartbeatFeed;
 import io.autoglm.fleet.routing.Router;
 import io.autoglm.fleet.state.FleetState;
 import jakarta.enterprise.inject.Disposes;

@@ -1,5 +1,6 @@
 package io.autoglm.fleet.functions.router;
 
+import io.autoglm.fleet.routing.views.FleetViews;
 import io.autoglm.fleet.events.EventPublisher;
 import io.autoglm.fleet.events.EventType;
 import io.autoglm.fleet.events.Events;

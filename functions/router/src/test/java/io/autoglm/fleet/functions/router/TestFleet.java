@@ -1,5 +1,6 @@
 package io.autoglm.fleet.functions.router;
 
+import io.autoglm.fleet.routing.views.HeartbeatFeed;
 import io.autoglm.fleet.events.EventPublisher;
 import io.autoglm.fleet.events.device.DeviceHeartbeat;
 import io.autoglm.fleet.events.device.DeviceRecord;

@@ -14,15 +14,19 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.impl.RoutingContextInternal;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Checks every CloudEvent a function receives before Funqy maps it to the function, so a bad event
  * gets a 400 with a problem body naming every problem (malformed JSON included, which Funqy alone
- * answers with a 500), and batch mode gets a 406 that says what to do instead.
+ * answers with a 500), and batch mode gets a 406 that says what to do instead. A function that also serves a plain HTTP
+ * API (the agent function's {@code POST /tasks/{id}/cancel}) names its path prefixes in
+ * {@code autoglm.edge.plain-http-paths}; requests there are not events and pass unchecked.
  */
 public class CloudEventEdge {
 
@@ -35,9 +39,13 @@ public class CloudEventEdge {
 
     private final EventValidator validator = EventValidator.standard();
 
+    /** Path prefixes of the function's own HTTP API (not CloudEvents); none by default. */
+    @ConfigProperty(name = "autoglm.edge.plain-http-paths")
+    Optional<List<String>> plainHttpPaths;
+
     @RouteFilter(PRIORITY)
     void check(RoutingContext context) {
-        if (context.request().method() != HttpMethod.POST || context.normalizedPath().startsWith("/q/")) {
+        if (context.request().method() != HttpMethod.POST || context.normalizedPath().startsWith("/q/") || plainHttp(context.normalizedPath())) {
             context.next();
             return;
         }
@@ -59,6 +67,18 @@ public class CloudEventEdge {
         }
         assumeJsonData(context, contentType, bytes);
         context.next();
+    }
+
+    private boolean plainHttp(String path) {
+        if (plainHttpPaths.isEmpty()) {
+            return false;
+        }
+        for (String prefix : plainHttpPaths.get()) {
+            if (path.equals(prefix) || path.startsWith(prefix.endsWith("/") ? prefix : prefix + "/")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.autoglm.fleet.functions.router.pulsar;
+package io.autoglm.fleet.routing.views.pulsar;
 
 import io.autoglm.fleet.events.EventFamily;
 import io.autoglm.fleet.events.EventType;
@@ -6,7 +6,7 @@ import io.autoglm.fleet.events.Events;
 import io.autoglm.fleet.events.device.DeviceHeartbeat;
 import io.autoglm.fleet.events.pulsar.PulsarMessageFactory;
 import io.autoglm.fleet.events.pulsar.Topics;
-import io.autoglm.fleet.functions.router.HeartbeatFeed;
+import io.autoglm.fleet.routing.views.HeartbeatFeed;
 import io.cloudevents.CloudEvent;
 import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.PulsarClient;

@@ -1,4 +1,4 @@
-package io.autoglm.fleet.functions.router;
+package io.autoglm.fleet.routing.views;
 
 import io.autoglm.fleet.events.device.DeviceHeartbeat;
 

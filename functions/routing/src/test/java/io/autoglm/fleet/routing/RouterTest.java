@@ -68,6 +68,26 @@ class RouterTest {
     }
 
     @Test
+    void excludedDevicesAreNeverChosenAndANamedOneIsRefusedWithWhy() {
+        online(acme, device("d1"), device("d2"), device("d3"));
+        Map<String, String> excluded = Map.of("d1", "runs task t9", "d3", "was lost by this task");
+
+        for (RoutingStrategy strategy : RoutingStrategy.values()) {
+            for (int i = 0; i < 20; i++) {
+                CommandRequested observe = new CommandRequested("p" + i, null, Delivery.UNICAST, strategy, Requirements.ANY, TAP, null);
+                assertThat(targets(router.route(acme, observe, excluded))).containsExactly("d2");
+            }
+        }
+        RoutingDecision none = router.route(acme, new CommandRequested("p", null, Delivery.UNICAST, null, Requirements.ANY, TAP,
+                null), Map.of("d1", "busy", "d2", "busy", "d3", "busy"));
+        assertThat(((Refused) none).problems()).extracting(Problem::message).singleElement().asString()
+                .contains("and free").contains("3 excluded");
+        RoutingDecision named = router.route(acme, new CommandRequested("p", "d1", Delivery.UNICAST, null, Requirements.ANY, TAP,
+                null), excluded);
+        assertThat(((Refused) named).problems()).extracting(Problem::message).containsExactly("device d1 runs task t9");
+    }
+
+    @Test
     void aNamedDeviceIsRefusedWithEveryReasonItDoesNotQualify() {
         Fleets.add(acme, device("d1").platform(Platform.IOS).hardware(4, 2048, null).actions(AgentAction.TAP), LivenessStatus.SUSPECT);
         CommandRequested command = new CommandRequested("c1", "d1", Delivery.UNICAST, null,
@@ -275,6 +295,8 @@ class RouterTest {
         assertThatThrownBy(() -> new RoutingWeights(0, 0, 0)).hasMessageContaining("not all 0");
         assertThatThrownBy(() -> new RoutingWeights(-1, 1, 1)).hasMessageContaining("must be >= 0");
     }
+
+    private static final CommandAction TAP = new CommandAction(AgentAction.TAP, Map.of("element", "[500,500]"));
 
     private static CommandRequested command(Requirements requirements, AgentAction action) {
         return new CommandRequested("c-" + System.nanoTime(), null, null, RoutingStrategy.LOAD_BALANCE, requirements,

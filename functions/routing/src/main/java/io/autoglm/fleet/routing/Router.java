@@ -15,6 +15,7 @@ import io.autoglm.fleet.routing.RoutingDecision.Target;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.function.Supplier;
@@ -53,6 +54,20 @@ public final class Router {
     /** Routes one command; the chosen devices count it as in flight. */
     public RoutingDecision route(FleetIndex fleet, CommandRequested command) {
         RoutingDecision decision = choose(fleet, command, "data.");
+        if (decision instanceof Routed routed) {
+            dispatched(fleet, routed.targets());
+        }
+        return decision;
+    }
+
+    /**
+     * Routes one unicast command (an agent task's placement) among the devices not in {@code excluded} (device id to why:
+     * reserved by another task, lost by this one); a command naming an excluded device is refused with that reason. The
+     * chosen device counts it as in flight.
+     */
+    public RoutingDecision route(FleetIndex fleet, CommandRequested command, Map<String, String> excluded) {
+        Eligibility eligible = Eligibility.forCommand(command.requirements(), command.action().type()).excluding(excluded);
+        RoutingDecision decision = choose(fleet, command, eligible, "data.");
         if (decision instanceof Routed routed) {
             dispatched(fleet, routed.targets());
         }
@@ -175,7 +190,10 @@ public final class Router {
     }
 
     private RoutingDecision choose(FleetIndex fleet, CommandRequested command, String at) {
-        Eligibility eligible = Eligibility.forCommand(command.requirements(), command.action().type());
+        return choose(fleet, command, Eligibility.forCommand(command.requirements(), command.action().type()), at);
+    }
+
+    private RoutingDecision choose(FleetIndex fleet, CommandRequested command, Eligibility eligible, String at) {
         if (command.deviceId() != null) {
             return named(fleet, command, eligible, at);
         }
@@ -228,6 +246,10 @@ public final class Router {
                     + fleet.tenant())));
         }
         List<Problem> problems = new ArrayList<>();
+        String exclusion = eligible.exclusion(entry.deviceId);
+        if (exclusion != null) {
+            problems.add(new Problem(at + "deviceId", "device " + command.deviceId() + " " + exclusion));
+        }
         if (!entry.routable()) {
             problems.add(new Problem(at + "deviceId", "device " + command.deviceId() + " is "
                     + (entry.status == null ? "not ONLINE (no heartbeat yet)" : entry.status + ", not ONLINE")));
@@ -239,7 +261,8 @@ public final class Router {
 
     private static RoutingDecision nobody(FleetIndex fleet, Eligibility eligible, String at) {
         return new Refused(List.of(new Problem(at + "requirements", "no ONLINE device of tenant " + fleet.tenant() + " has "
-                + eligible.describe() + " (" + fleet.registeredCount() + " registered, " + fleet.onlineCount() + " ONLINE)")));
+                + eligible.describe() + (eligible.excludedCount() == 0 ? "" : " and free") + " (" + fleet.registeredCount() + " registered, "
+                + fleet.onlineCount() + " ONLINE" + (eligible.excludedCount() == 0 ? "" : ", " + eligible.excludedCount() + " excluded") + ")")));
     }
 
     private DeviceEntry best(List<DeviceEntry> candidates) {

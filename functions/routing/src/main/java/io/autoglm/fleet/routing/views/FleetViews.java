@@ -1,8 +1,11 @@
-package io.autoglm.fleet.functions.router;
+package io.autoglm.fleet.routing.views;
 
+import io.autoglm.fleet.events.pulsar.Topics;
 import io.autoglm.fleet.routing.FleetIndex;
+import io.autoglm.fleet.routing.views.pulsar.PulsarHeartbeatFeed;
 import io.autoglm.fleet.state.FleetState;
 import io.autoglm.fleet.state.PerTenant;
+import org.apache.pulsar.client.api.PulsarClient;
 
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -12,17 +15,38 @@ import java.util.concurrent.CompletableFuture;
  * table says which devices exist and what they declared, the liveness table which are ONLINE, the
  * heartbeat feed how loaded they are. A tenant's index is only ever fed from that tenant's topics.
  */
-public final class FleetViews {
+public final class FleetViews implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(FleetViews.class.getName());
 
     private final FleetState state;
     private final HeartbeatFeed heartbeats;
     private final PerTenant<FleetIndex> fleets = new PerTenant<>(this::open);
+    private final boolean owning;
 
+    /** Views over {@code state} and {@code heartbeats}, which whoever made them closes. */
     public FleetViews(FleetState state, HeartbeatFeed heartbeats) {
+        this(state, heartbeats, false);
+    }
+
+    private FleetViews(FleetState state, HeartbeatFeed heartbeats, boolean owning) {
         this.state = Objects.requireNonNull(state, "state");
         this.heartbeats = Objects.requireNonNull(heartbeats, "heartbeats");
+        this.owning = owning;
+    }
+
+    /** Views on Pulsar (the tenant's registry and liveness tables, its heartbeat topic), closed with them. */
+    public static FleetViews onPulsar(PulsarClient client, Topics topics) {
+        return new FleetViews(FleetState.onPulsar(client, topics), new PulsarHeartbeatFeed(client, topics), true);
+    }
+
+    /** Closes the tables and the feed when these views opened them ({@link #onPulsar}); otherwise does nothing. */
+    @Override
+    public void close() {
+        if (owning) {
+            heartbeats.close();
+            state.close();
+        }
     }
 
     /** The tenant's index, once both tables have been read. */

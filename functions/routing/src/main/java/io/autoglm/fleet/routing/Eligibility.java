@@ -55,11 +55,18 @@ final class Eligibility implements Predicate<DeviceEntry> {
     private final Requirements requirements;
     private final Key key;
     private final double maxLoad;
+    /** Devices never chosen, each with why (reserved by another task, lost by this one); not part of the key. */
+    private final Map<String, String> excluded;
 
     private Eligibility(Requirements requirements, Key key, double maxLoad) {
+        this(requirements, key, maxLoad, Map.of());
+    }
+
+    private Eligibility(Requirements requirements, Key key, double maxLoad, Map<String, String> excluded) {
         this.requirements = Objects.requireNonNull(requirements, "requirements");
         this.key = key;
         this.maxLoad = maxLoad;
+        this.excluded = excluded;
     }
 
     private static Eligibility of(Requirements requirements, int actionMask, String model, double maxLoad) {
@@ -87,15 +94,32 @@ final class Eligibility implements Predicate<DeviceEntry> {
     Eligibility inTier(DeviceTier onlyTier) {
         Key k = key;
         return new Eligibility(requirements, new Key(k.platformMask(), k.actionMask(), k.minMemoryMb(), k.gpu(), k.labels(), k.model(), onlyTier,
-                k.region()), maxLoad);
+                k.region()), maxLoad, excluded);
+    }
+
+    /** The same filter, never selecting the devices of {@code why} (device id to the reason). */
+    Eligibility excluding(Map<String, String> why) {
+        return why.isEmpty() ? this : new Eligibility(requirements, key, maxLoad, Map.copyOf(why));
+    }
+
+    /** Why {@code deviceId} is excluded, or null. */
+    String exclusion(String deviceId) {
+        return excluded.get(deviceId);
+    }
+
+    int excludedCount() {
+        return excluded.size();
     }
 
     Key key() {
         return key;
     }
 
-    /** Whether the device is loaded below the limit (always, for commands). */
+    /** Whether the device may take more: not excluded, and loaded below the limit (always, for commands). */
     boolean hasRoom(DeviceEntry entry) {
+        if (!excluded.isEmpty() && excluded.containsKey(entry.deviceId)) {
+            return false;
+        }
         return maxLoad >= 1.0 || entry.load() < maxLoad;
     }
 

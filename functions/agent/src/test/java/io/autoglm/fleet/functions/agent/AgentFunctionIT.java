@@ -1,0 +1,168 @@
+package io.autoglm.fleet.functions.agent;
+
+import io.autoglm.fleet.events.EventFamily;
+import io.autoglm.fleet.events.EventType;
+import io.autoglm.fleet.events.Events;
+import io.autoglm.fleet.events.Extensions;
+import io.autoglm.fleet.events.agent.ActionGrammar;
+import io.autoglm.fleet.events.agent.AgentReply;
+import io.autoglm.fleet.events.command.CommandCompleted;
+import io.autoglm.fleet.events.command.CommandDispatched;
+import io.autoglm.fleet.events.command.CommandTimings;
+import io.autoglm.fleet.events.command.Observation;
+import io.autoglm.fleet.events.device.AgentAction;
+import io.autoglm.fleet.events.fixtures.HttpForms;
+import io.autoglm.fleet.events.inference.AgentStepResult;
+import io.autoglm.fleet.events.inference.InferenceCompleted;
+import io.autoglm.fleet.events.inference.InferenceRequested;
+import io.autoglm.fleet.events.pulsar.PulsarMessageFactory;
+import io.autoglm.fleet.events.pulsar.Topics;
+import io.autoglm.fleet.events.task.TaskRecord;
+import io.autoglm.fleet.events.task.TaskState;
+import io.autoglm.fleet.events.testing.PulsarEndpoints;
+import io.autoglm.fleet.events.testing.SharedPulsarBroker;
+import io.autoglm.fleet.state.pulsar.PulsarStateTopic;
+import io.autoglm.fleet.triggers.testing.TestTokens;
+import io.cloudevents.CloudEvent;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import org.apache.pulsar.client.api.Consumer;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.SubscriptionInitialPosition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static io.autoglm.fleet.functions.agent.AgentFixtures.screenshot;
+import static io.autoglm.fleet.functions.agent.AgentFixtures.task;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+
+/**
+ * The function as it is deployed, on the real broker: its own tables (task state, reservations, the fleet's registry and
+ * liveness), publisher and token check, no test doubles. The test plays the device (it reads the tenant's command topic and
+ * answers) and the agent model (it reads the inference requests and answers with the model's text), as the gateway and the
+ * inference function would through the dispatcher.
+ */
+@QuarkusTest
+@TestProfile(AgentFunctionIT.RealBroker.class)
+@QuarkusTestResource(value = TestState.Keys.class, restrictToAnnotatedClass = true)
+class AgentFunctionIT {
+
+    private static final URI SOURCE = URI.create("/it");
+    private final String tenant = "it-" + UUID.randomUUID().toString().substring(0, 8);
+    private final String device = "d-" + tenant;
+    private final Topics topics = Topics.defaults();
+
+    /** The shared broker, the in-memory doubles off. */
+    public static class RealBroker implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            PulsarEndpoints endpoints = SharedPulsarBroker.endpoints();
+            return Map.of("agent-test.in-memory", "false",
+                    "autoglm.pulsar.service-url", endpoints.serviceUrl());
+        }
+    }
+
+    private void post(EventType type, Object payload) {
+        CloudEvent event = Events.newEvent(type, SOURCE, tenant, device, payload).build();
+        given().headers(HttpForms.binaryHeaders(event)).body(HttpForms.binaryBody(event)).post("/").then().statusCode(204);
+    }
+
+    private static CloudEvent next(Consumer<byte[]> topic) throws Exception {
+        Message<byte[]> message = topic.receive(20, TimeUnit.SECONDS);
+        assertThat(message).as("a message on " + topic.getTopic()).isNotNull();
+        topic.acknowledge(message);
+        return PulsarMessageFactory.createReader(message).toEvent();
+    }
+
+    /** The device's answer to a command: done, with a screenshot {@code n} for an observation. */
+    private CommandCompleted done(CommandDispatched command, int n) {
+        Instant now = Instant.now();
+        Observation observation = command.action().type() == AgentAction.OBSERVE ? Observation.stored(screenshot(n), "com.android.settings") : null;
+        return new CommandCompleted(command.commandId(), device, "done", observation, new CommandTimings(now, now, now.plusMillis(30)));
+    }
+
+    /** The model's answer to a request, as the inference function makes it: the reply's text, parsed by the action grammar. */
+    private static InferenceCompleted model(InferenceRequested request, String text) throws Exception {
+        AgentReply reply = ActionGrammar.parse(text);
+        AgentStepResult result = new AgentStepResult(text, reply.thinking(), reply.answer(), reply.action(), null, 40, 300, 900, 12);
+        return new InferenceCompleted(request.requestId(), request.model().split("@")[0], 1, null, null, "remote", 1, 0, 300, result);
+    }
+
+    @Test
+    @Timeout(60)
+    void aTaskRunsOnARegisteredOnlineDeviceToCompletedAndARedeliveredOutcomeMakesNoSecondStep() throws Exception {
+        try (PulsarClient client = SharedPulsarBroker.endpoints().clientBuilder().build()) {
+            var registry = PulsarStateTopic.registry(client, topics);
+            var liveness = PulsarStateTopic.liveness(client, topics);
+            registry.table(tenant).get(20, TimeUnit.SECONDS).put(device, AgentFixtures.phone(tenant, device)).get(20, TimeUnit.SECONDS);
+            liveness.table(tenant).get(20, TimeUnit.SECONDS).put(device, AgentFixtures.online(tenant, device)).get(20, TimeUnit.SECONDS);
+            registry.close();
+            liveness.close();
+            Consumer<byte[]> commands = client.newConsumer(Schema.BYTES).topic(topics.events(tenant, EventFamily.DEVICE_COMMAND))
+                    .subscriptionName("it-device").subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe();
+            Consumer<byte[]> inference = client.newConsumer(Schema.BYTES).topic(topics.events(tenant, EventFamily.INFERENCE))
+                    .subscriptionName("it-model").subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe();
+
+            post(EventType.TASK_REQUESTED, task("t1", null));
+
+            CloudEvent observeEvent = next(commands);
+            assertThat(Events.partitionKey(observeEvent)).isEqualTo(device);
+            CommandDispatched observe = Events.payload(observeEvent, CommandDispatched.class);
+            assertThat(observe.action().type()).isEqualTo(AgentAction.OBSERVE);
+            post(EventType.COMMAND_COMPLETED, done(observe, 1));
+
+            CloudEvent askedEvent = next(inference);
+            assertThat(Events.extension(askedEvent, Extensions.PLACEMENT)).isEqualTo("cloud");
+            InferenceRequested asked = Events.payload(askedEvent, InferenceRequested.class);
+            assertThat(asked.agent().instruction()).startsWith("open Settings");
+            assertThat(asked.agent().screenshot()).isEqualTo(screenshot(1));
+            post(EventType.INFERENCE_COMPLETED, model(asked, "do(action=\"Tap\", element=[500,500])"));
+
+            CommandDispatched tap = Events.payload(next(commands), CommandDispatched.class);
+            assertThat(tap.action().type()).isEqualTo(AgentAction.TAP);
+            assertThat(tap.action().params()).containsEntry("element", "[500,500]");
+            CommandCompleted tapped = done(tap, 0);
+            post(EventType.COMMAND_COMPLETED, tapped);
+            post(EventType.COMMAND_COMPLETED, tapped); // redelivered
+
+            CommandDispatched observeAgain = Events.payload(next(commands), CommandDispatched.class);
+            assertThat(observeAgain.commandId()).isEqualTo("task:t1:3:observe");
+            assertThat(commands.receive(2, TimeUnit.SECONDS)).as("the redelivered outcome made no second step").isNull();
+            post(EventType.COMMAND_COMPLETED, done(observeAgain, 2));
+            InferenceRequested second = Events.payload(next(inference), InferenceRequested.class);
+            assertThat(second.agent().history()).hasSize(1);
+            post(EventType.INFERENCE_COMPLETED, model(second, "finish(message=\"done\")"));
+            assertThat(inference.receive(1, TimeUnit.SECONDS)).as("no third inference").isNull();
+
+            given().header("Authorization", "Bearer " + TestTokens.token(tenant)).get("/tasks/t1").then().statusCode(200)
+                    .body("state", equalTo("COMPLETED"))
+                    .body("outcome", equalTo("done"))
+                    .body("ignored", equalTo(1))
+                    .body("timeline.number", contains(1, 2))
+                    .body("timeline[0].screenshot.uri", equalTo(screenshot(1).uri().toString()));
+            var reader = PulsarStateTopic.tasks(client, topics);
+            TaskRecord inTheLog = reader.table(tenant).get(20, TimeUnit.SECONDS).getLatest("t1").get(20, TimeUnit.SECONDS).orElseThrow();
+            assertThat(inTheLog.state()).isEqualTo(TaskState.COMPLETED);
+            assertThat(inTheLog.timeline()).hasSize(2);
+            reader.close();
+            var reservations = PulsarStateTopic.reservations(client, topics);
+            assertThat(reservations.table(tenant).get(20, TimeUnit.SECONDS).getLatest(device).get(20, TimeUnit.SECONDS)).as("released").isEmpty();
+            reservations.close();
+            commands.close();
+            inference.close();
+        }
+    }
+}
