@@ -244,7 +244,7 @@ public final class FleetSimulator {
             case TASK_COMPLETED -> book.ended(((TaskCompleted) event.payload()).taskId(), TaskBook.State.COMPLETED, null, event.at());
             case TASK_FAILED -> {
                 TaskFailed failed = (TaskFailed) event.payload();
-                book.ended(failed.taskId(), TaskBook.State.FAILED, String.valueOf(failed.reason()), event.at());
+                book.ended(failed.taskId(), TaskBook.State.FAILED, String.valueOf(failed.reason()), failed.detail(), event.at());
             }
             case TASK_CANCELED -> book.ended(((TaskCanceled) event.payload()).taskId(), TaskBook.State.CANCELED, null, event.at());
             case TASK_CONFIRMATION_REQUESTED, TASK_TAKEOVER_REQUESTED -> {

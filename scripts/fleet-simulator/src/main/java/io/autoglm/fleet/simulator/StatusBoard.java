@@ -88,7 +88,8 @@ final class StatusBoard {
                         tasks.duration().p99() / 1000, tasks.duration().count()));
             }
             tasks.failures().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
-                    .forEach(reason -> lines.add(String.format(Locale.ROOT, "                  %,6d failed: %s", reason.getValue(), reason.getKey())));
+                    .forEach(reason -> lines.add(String.format(Locale.ROOT, "                  %,6d failed: %s%s", reason.getValue(), reason.getKey(),
+                            tasks.lastFailure().containsKey(reason.getKey()) ? " (the last: " + truncate(tasks.lastFailure().get(reason.getKey()), 200) + ")" : "")));
             lines.add(String.format(Locale.ROOT, "                  %,d submitted = %,d ended (completed, failed with a reason, canceled) + %,d on their way at "
                     + "the stop%s", tasks.submitted(), tasks.ended(), tasks.onTheirWay(), tasks.unaccounted() == 0 ? ""
                     : String.format(Locale.ROOT, " + %,d in no state (a bug of the simulator's counts)", tasks.unaccounted())));

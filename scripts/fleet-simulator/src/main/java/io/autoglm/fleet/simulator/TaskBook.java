@@ -31,6 +31,7 @@ final class TaskBook {
 
     private final Map<String, State> tasks = new HashMap<>();
     private final Map<String, Long> failures = new TreeMap<>();
+    private final Map<String, String> lastDetail = new TreeMap<>();
     private final List<Double> overheads = new ArrayList<>();
     private final List<Double> durations = new ArrayList<>();
     private final Map<String, Long> submittedAt = new HashMap<>();
@@ -89,6 +90,11 @@ final class TaskBook {
     }
 
     synchronized void ended(String taskId, State state, String reason, long at) {
+        ended(taskId, state, reason, null, at);
+    }
+
+    /** @param detail what the agent function said of a failure (its last one per reason is kept for the summary) */
+    synchronized void ended(String taskId, State state, String reason, String detail, long at) {
         if (!state.ended()) {
             throw new IllegalArgumentException(state + " is not an end");
         }
@@ -99,7 +105,11 @@ final class TaskBook {
         }
         tasks.put(taskId, state);
         if (state == State.FAILED) {
-            failures.merge(reason == null ? "no reason" : reason, 1L, Long::sum);
+            String why = reason == null ? "no reason" : reason;
+            failures.merge(why, 1L, Long::sum);
+            if (detail != null) {
+                lastDetail.put(why, detail);
+            }
         }
         Long submitted = submittedAt.remove(taskId);
         if (submitted != null && durations.size() < MAX_SAMPLES) {
@@ -126,7 +136,7 @@ final class TaskBook {
             byState.put(state, 0L);
         }
         tasks.values().forEach(state -> byState.merge(state, 1L, Long::sum));
-        return new Counts(tasks.size(), byState, Map.copyOf(failures), steps, Percentiles.of(toArray(overheads)),
+        return new Counts(tasks.size(), byState, Map.copyOf(failures), Map.copyOf(lastDetail), steps, Percentiles.of(toArray(overheads)),
                 Percentiles.of(toArray(durations)), handOvers, confirmations, refusals, takeOvers, notAccepted, late);
     }
 
@@ -138,9 +148,10 @@ final class TaskBook {
      * @param submitted tasks the sink took
      * @param overhead  our own overhead per step, ms
      * @param duration  submitted -> ended, ms, of the tasks that ended
+     * @param lastFailure per failure reason, what the agent function said of the last one
      * @param late      words on tasks already ended (a redelivered announcement)
      */
-    record Counts(long submitted, Map<State, Long> byState, Map<String, Long> failures, long steps, Percentiles overhead,
+    record Counts(long submitted, Map<State, Long> byState, Map<String, Long> failures, Map<String, String> lastFailure, long steps, Percentiles overhead,
             Percentiles duration, long handOvers, long confirmations, long refusals, long takeOvers, long notAccepted, long late) {
 
         long ended() {

@@ -43,7 +43,7 @@ final class TaskTraffic {
             new Instruction("Search for headphones in the shop", "en", false),
             new Instruction("What is the Android version of this phone?", "en", false),
             new Instruction("Buy a pair of running shoes in the shop", "en", true),
-            new Instruction("在商城购买一个保温杯", "zh", true),
+            new Instruction("在商城买一个 Phone case", "zh", true),
             new Instruction("Go to the home screen", "en", false));
 
     private static final Requirements PHONES = new Requirements(List.of(Platform.ANDROID, Platform.HARMONYOS), null, null, false, null, null);

@@ -18,7 +18,7 @@ class TaskBookTest {
         book.step("t1", StepTimings.of(1_500, 1_200, 200, 0));
         book.ended("t1", TaskBook.State.COMPLETED, null, 9_000);
         book.assigned("t2");
-        book.ended("t2", TaskBook.State.FAILED, "MAX_STEPS", 5_000);
+        book.ended("t2", TaskBook.State.FAILED, "MAX_STEPS", "30 steps taken, the task asked for at most 30", 5_000);
         book.ended("t3", TaskBook.State.CANCELED, null, 2_000);
         book.assigned("t4");
         book.paused("t4");
@@ -31,6 +31,7 @@ class TaskBookTest {
         assertThat(counts.unaccounted()).isZero();
         assertThat(counts.byState().get(TaskBook.State.PAUSED)).isEqualTo(1);
         assertThat(counts.failures()).containsEntry("MAX_STEPS", 1L);
+        assertThat(counts.lastFailure()).containsEntry("MAX_STEPS", "30 steps taken, the task asked for at most 30");
         assertThat(counts.notAccepted()).isEqualTo(1);
         assertThat(counts.steps()).isEqualTo(1);
         assertThat(counts.overhead().p50()).isEqualTo(100);

@@ -14,7 +14,7 @@ final class Instructions {
     private static final Pattern SEND_EN = Pattern.compile("(?i)\\b(?:send|text|message)\\s+(?:an?\\s+(?:message|text|sms)\\s+)?(?:to\\s+)?"
             + "(?<who>\\p{L}+)(?:\\s+an?\\s+(?:message|text|sms))?\\s*(?:saying|that says|with the text|:)\\s*(?<what>.+)$");
     private static final Pattern SEND_ZH = Pattern.compile("给(?<who>\\p{L}+?)发(?:一条|个)?(?:消息|信息|短信)[，,]?\\s*(?:说|内容是|：|:)?\\s*(?<what>.+)$");
-    private static final Pattern BUY_EN = Pattern.compile("(?i)\\b(?:buy|order|purchase)\\s+(?:an?\\s+|some\\s+|the\\s+|a pair of\\s+)?(?<what>.+?)"
+    private static final Pattern BUY_EN = Pattern.compile("(?i)\\b(?:buy|order|purchase)\\s+(?:a pair of\\s+|an?\\s+|some\\s+|the\\s+)?(?<what>.+?)"
             + "(?:\\s+(?:in|on|from|at)\\s+(?:the\\s+)?shop(?:ping app)?)?[.!]?$");
     private static final Pattern BUY_ZH = Pattern.compile("(?:购买|买)(?:一个|一双|一件)?(?<what>.+?)[。！]?$");
     private static final Pattern SEARCH_EN = Pattern.compile("(?i)\\b(?:search|look|find)\\s+(?:in\\s+)?(?:the\\s+shop\\s+)?(?:for\\s+)?(?<what>.+?)"

@@ -22,6 +22,8 @@ class InstructionsTest {
         assertThat(Goal.of("find books")).isEqualTo(new Goal.Search("books"));
         assertThat(Goal.of("在商城搜索耳机")).isEqualTo(new Goal.Search("耳机"));
         assertThat(Goal.of("buy running shoes in the shop")).isEqualTo(new Goal.Buy("running shoes"));
+        assertThat(Goal.of("Buy a pair of running shoes in the shop")).isEqualTo(new Goal.Buy("running shoes"));
+        assertThat(Goal.of("在商城买一个 Phone case")).isEqualTo(new Goal.Buy("Phone case"));
         assertThat(Goal.of("Order a phone case.")).isEqualTo(new Goal.Buy("phone case"));
     }
 

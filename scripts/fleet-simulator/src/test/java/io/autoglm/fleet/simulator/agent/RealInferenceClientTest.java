@@ -99,6 +99,32 @@ class RealInferenceClientTest {
         assertThat(endpoint.replies()).isEqualTo(6);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"Buy a pair of running shoes in the shop", "在商城买一个 Phone case"})
+    void aPurchaseThroughTheRealClientAsksForTheSignInAndMarksThePaymentSensitive(String instruction) throws Exception {
+        open(0);
+        SimulatedPhone phone = new SimulatedPhone();
+        List<AgentTurn> history = new ArrayList<>();
+        List<StepAction> actions = new ArrayList<>();
+        for (int n = 0; n < 20; n++) {
+            AgentStepResult result = step(instruction, history, phone, n);
+            assertThat(result.unparseable()).as("step %d: %s", n, result.raw()).isNull();
+            actions.add(result.action());
+            if (result.action().ends()) {
+                break;
+            }
+            history.add(new AgentTurn(phone.currentApp(), ActionGrammar.formatTurn(result.thinking(), result.action())));
+            if (result.action() instanceof StepAction.TakeOver) {
+                phone.takeOver(); // the person signs in
+            } else {
+                StepsOnPhone.carryOut(result.action(), phone);
+            }
+        }
+
+        assertThat(actions).as("the steps of '%s'", instruction).anyMatch(StepAction.TakeOver.class::isInstance)
+                .anyMatch(action -> action instanceof StepAction.Tap tap && tap.sensitiveMessage() != null);
+    }
+
     @Test
     void aDeliberatelyBadReplyReachesTheCallerAsUnparseableWithItsRawText() throws Exception {
         open(1);
