@@ -44,6 +44,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 
 /**
@@ -173,6 +174,11 @@ public final class TriggerSubscription implements AutoCloseable {
 
     public DispatchStats.Snapshot stats() {
         return stats.snapshot();
+    }
+
+    /** See {@link DispatchStats#observeDeliveries}. */
+    public void observeDeliveries(LongConsumer observer) {
+        stats.observeDeliveries(observer);
     }
 
     /** Whether the subscription is up: taking events from Pulsar, or paused while its subscriber is unreachable. */
@@ -331,7 +337,7 @@ public final class TriggerSubscription implements AutoCloseable {
             SubscriberResponse response, int attempt) {
         Optional<Validation> reply = ReplyEvents.read(response, validator);
         if (reply.isEmpty()) {
-            return acknowledge(from, message, stats.delivered);
+            return acknowledgeDelivered(from, message);
         }
         if (!reply.get().isValid()) {
             return deadLetter(from, message, OptionalInt.of(response.status()), "the subscriber answered HTTP " + response.status()
@@ -340,7 +346,7 @@ public final class TriggerSubscription implements AutoCloseable {
         CloudEvent replyEvent = ReplyEvents.inherit(reply.get().event(), attributes);
         return ingress.publish(replyEvent, ReplyEvents.tenantOf(attributes)).thenCompose(written -> {
             stats.replies.increment();
-            return acknowledge(from, message, stats.delivered);
+            return acknowledgeDelivered(from, message);
         });
     }
 
@@ -364,6 +370,10 @@ public final class TriggerSubscription implements AutoCloseable {
     /** Acknowledges through the consumer that received the message (a replaced one fails: Pulsar redelivers). */
     private CompletableFuture<Void> acknowledge(Consumer<byte[]> from, Message<byte[]> message, LongAdder outcome) {
         return from.acknowledgeAsync(message.getMessageId()).thenRun(outcome::increment);
+    }
+
+    private CompletableFuture<Void> acknowledgeDelivered(Consumer<byte[]> from, Message<byte[]> message) {
+        return from.acknowledgeAsync(message.getMessageId()).thenRun(() -> stats.delivered(message.getPublishTime(), System.currentTimeMillis()));
     }
 
     /** Subscribes again when the subscription misses a topic its pattern matches ({@link TopicCoverage}). */
