@@ -9,6 +9,7 @@ import io.autoglm.fleet.triggers.ingress.EventIngress;
 import io.autoglm.fleet.triggers.knative.Destination;
 import io.autoglm.fleet.triggers.knative.Trigger;
 import io.autoglm.fleet.triggers.knative.TriggerObjects;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -34,15 +35,18 @@ public class DispatcherService {
     private final Topics topics;
     private final EventIngress ingress;
     private final Vertx vertx;
+    private final MeterRegistry registry;
     private volatile Dispatcher dispatcher;
     private long statsTimer = -1;
 
-    DispatcherService(DispatcherSettings settings, PulsarClient client, Topics topics, EventIngress ingress, Vertx vertx) {
+    DispatcherService(DispatcherSettings settings, PulsarClient client, Topics topics, EventIngress ingress, Vertx vertx,
+            MeterRegistry registry) {
         this.settings = settings;
         this.client = client;
         this.topics = topics;
         this.ingress = ingress;
         this.vertx = vertx;
+        this.registry = registry;
     }
 
     void start(@Observes StartupEvent startup) throws Exception {
@@ -65,6 +69,7 @@ public class DispatcherService {
         dispatcher = Dispatcher.start(client, topics, triggers, Destination.Addresses.clusterLocal(settings.subscribers()),
                 trigger -> new HttpSubscriberClient(vertx, settings.concurrency(), settings.pipelining(), settings.connectTimeout()), ingress, subscription)
                 .get(settings.attemptTimeout().toMillis() + 60_000, TimeUnit.MILLISECONDS);
+        new DispatcherMeters(dispatcher).bindTo(registry);
         LOG.infof("Dispatching %d Trigger(s) from %s", triggers.size(), settings.triggers());
         if (!settings.statsInterval().isZero()) {
             statsTimer = vertx.setPeriodic(settings.statsInterval().toMillis(), id -> LOG.infof("Trigger counts: %s", dispatcher.stats()));
