@@ -1,0 +1,39 @@
+package io.autoglm.fleet.triggers.gateway;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import jakarta.inject.Singleton;
+
+/**
+ * The gateway's figures at {@code /q/metrics}, read from {@link DeviceSessions} when scraped: sockets and devices
+ * connected here, frames in and out, commands pushed down a socket, and frames refused by code
+ * ({@code autoglm_gateway_frames_refused_total{reason="invalid-event"|"not-yours"|...}}).
+ */
+@Singleton
+public class GatewayMetrics implements MeterBinder {
+
+    private final DeviceSessions sessions;
+
+    GatewayMetrics(DeviceSessions sessions) {
+        this.sessions = sessions;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("autoglm.gateway.sockets", sessions, DeviceSessions::sockets).description("Sockets open here, devices and enrolments")
+                .register(registry);
+        Gauge.builder("autoglm.gateway.devices", sessions, DeviceSessions::devices).description("Devices connected here").register(registry);
+        FunctionCounter.builder("autoglm.gateway.frames.in", sessions, DeviceSessions::framesIn).description("Frames read from devices")
+                .register(registry);
+        FunctionCounter.builder("autoglm.gateway.frames.out", sessions, DeviceSessions::framesOut)
+                .description("Frames written to devices (commands, answers, refusals)").register(registry);
+        FunctionCounter.builder("autoglm.gateway.commands.pushed", sessions, DeviceSessions::delivered)
+                .description("Commands the network took for a device's socket").register(registry);
+        for (String code : InboundFrames.ERROR_CODES) {
+            FunctionCounter.builder("autoglm.gateway.frames.refused", sessions, s -> s.refused(code))
+                    .description("Frames refused with a gateway.error, by its code").tag("reason", code).register(registry);
+        }
+    }
+}
