@@ -31,6 +31,7 @@ import org.apache.pulsar.common.naming.NamespaceName;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -174,6 +175,12 @@ public final class TriggerSubscription implements AutoCloseable {
 
     public DispatchStats.Snapshot stats() {
         return stats.snapshot();
+    }
+
+    /** The topics the subscription reads now (each tenant's of the Trigger's families, as the pattern found them). */
+    public List<String> topics() {
+        Consumer<byte[]> reading = consumer;
+        return reading instanceof MultiTopicsConsumerImpl<?> multi ? List.copyOf(multi.getPartitions()) : List.of(reading.getTopic());
     }
 
     /** See {@link DispatchStats#observeDeliveries}. */

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
 /**
@@ -19,14 +20,17 @@ import java.util.function.ToLongFunction;
  * {@code /stats} shows, read from the same {@link DispatchStats} when scraped (received, filtered out, delivered,
  * retried, replies, dead-lettered, handed back to Pulsar), the events in flight, whether the Trigger is paused for an
  * unreachable subscriber, and the delivery lag histogram ({@code autoglm_dispatcher_delivery_seconds}: from the event's
- * write to Pulsar to its acknowledged delivery).
+ * write to Pulsar to its acknowledged delivery), and with an admin URL the subscription's backlog in Pulsar ({@link SubscriptionBacklog}).
  */
 final class DispatcherMeters implements MeterBinder {
 
     private final Dispatcher dispatcher;
+    private final Function<TriggerSubscription, SubscriptionBacklog> backlogs;
 
-    DispatcherMeters(Dispatcher dispatcher) {
+    /** @param backlogs each Trigger's backlog, or null when it is not read */
+    DispatcherMeters(Dispatcher dispatcher, Function<TriggerSubscription, SubscriptionBacklog> backlogs) {
         this.dispatcher = dispatcher;
+        this.backlogs = backlogs;
     }
 
     @Override
@@ -53,6 +57,12 @@ final class DispatcherMeters implements MeterBinder {
             Timer lag = LatencyHistogram.timer("autoglm.dispatcher.delivery",
                     "From the event's write to Pulsar to its acknowledged delivery, retries included").tags(trigger).register(registry);
             subscription.observeDeliveries(millis -> lag.record(millis, TimeUnit.MILLISECONDS));
+            SubscriptionBacklog backlog = backlogs.apply(subscription);
+            if (backlog != null) {
+                Gauge.builder("autoglm.dispatcher.backlog", backlog, SubscriptionBacklog::value)
+                        .description("Events in Pulsar not acknowledged yet by the Trigger's subscription (the broker's msgBacklog)")
+                        .tags(trigger).register(registry);
+            }
         }
     }
 

@@ -129,5 +129,12 @@ class DispatcherAppIT {
         assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
                 .contains("autoglm_dispatcher_paused{trigger=\"fleet/gone\"} 1.0")
                 .contains("autoglm_dispatcher_in_flight{trigger=\"fleet/gone\"} 1.0");
+        // the held event is in the subscription's backlog, as the broker counts it; the heartbeat Trigger's is drained
+        long backlogDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!given().get("/q/metrics").then().extract().asString().contains("autoglm_dispatcher_backlog{trigger=\"fleet/gone\"} 1.0")) {
+            assertThat(System.nanoTime()).as("the backlog read from the broker").isLessThan(backlogDeadline);
+            Thread.sleep(200);
+        }
+        assertThat(given().get("/q/metrics").then().extract().asString()).contains("autoglm_dispatcher_backlog{trigger=\"fleet/heartbeat\"} 0.0");
     }
 }
