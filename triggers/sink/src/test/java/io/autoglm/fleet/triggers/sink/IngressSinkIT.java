@@ -219,6 +219,8 @@ class IngressSinkIT {
         String large = "[" + "{}, ".repeat(100_000) + "{}]";
         as("acme").contentType("application/cloudevents-batch+json").body(large).post("/").then()
                 .statusCode(413).contentType(ProblemDetails.MEDIA_TYPE).body("detail", containsString("256 KiB"));
+        assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
+                .containsPattern("autoglm_http_requests_refused_total\\{reason=\"too_large\"} [1-9]");
     }
 
     @Inject
