@@ -382,6 +382,9 @@ class DeviceGatewayIT {
         double framesOut = scraped("autoglm_gateway_frames_out_total");
         double notJson = scraped("autoglm_gateway_frames_refused_total{reason=\"invalid-json\"}");
         double pushed = scraped("autoglm_gateway_commands_pushed_total");
+        double unauthenticated = scraped("autoglm_gateway_upgrades_refused_total{reason=\"unauthenticated\"}");
+        assertThat(handshake(Map.of("Sec-WebSocket-Protocol", "cloudevents.json"))).startsWith("HTTP/1.1 401");
+        assertThat(scraped("autoglm_gateway_upgrades_refused_total{reason=\"unauthenticated\"}")).isEqualTo(unauthenticated + 1);
         try (TestDevice device = device("d-acme-metered")) {
             dispatch("d-acme-metered");
             device.next(EventType.COMMAND_DISPATCHED.type(), WAIT);
