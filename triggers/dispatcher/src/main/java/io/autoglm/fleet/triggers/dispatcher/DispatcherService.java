@@ -14,12 +14,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.jboss.logging.Logger;
 
-import java.net.http.HttpClient;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +88,8 @@ public class DispatcherService {
         if (settings.adminUrl().isEmpty()) {
             return subscription -> null;
         }
-        HttpClient http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout()).followRedirects(HttpClient.Redirect.NORMAL).build();
+        HttpClient http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) settings.connectTimeout().toMillis())
+                .setMaxPoolSize(2).setKeepAliveTimeout((int) Math.max(1, settings.backlogInterval().toSeconds() * 2)));
         Map<TriggerSubscription, SubscriptionBacklog> backlogs = new LinkedHashMap<>();
         dispatcher.subscriptions().forEach(subscription -> backlogs.put(subscription,
                 new SubscriptionBacklog(subscription, settings.adminUrl().get(), http, settings.attemptTimeout())));
