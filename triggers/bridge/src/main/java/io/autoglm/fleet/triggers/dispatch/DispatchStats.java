@@ -7,7 +7,8 @@ import java.util.function.LongConsumer;
 /**
  * Running counts of one Trigger's subscription: what it received, let through, delivered, retried,
  * replied and dead-lettered, and how often Pulsar had to redeliver because a write of ours failed;
- * and, for whoever observes them ({@link #observeDeliveries}), each delivery's lag. The dispatcher's
+ * and, for whoever observes them, each delivery's lag ({@link #observeDeliveries}) and each attempt's time
+ * ({@link #observeAttempts}). The dispatcher's
  * {@code /stats} and its metrics read the same counts.
  */
 public final class DispatchStats {
@@ -20,6 +21,7 @@ public final class DispatchStats {
     final LongAdder deadLettered = new LongAdder();
     final LongAdder redelivered = new LongAdder();
     private volatile LongConsumer deliveryLag = millis -> { };
+    private volatile LongConsumer attemptTime = nanos -> { };
 
     /**
      * Hands each delivery's lag to {@code observer} (a histogram): the milliseconds from the event's write to Pulsar
@@ -27,6 +29,15 @@ public final class DispatchStats {
      */
     public void observeDeliveries(LongConsumer observer) {
         this.deliveryLag = Objects.requireNonNull(observer);
+    }
+
+    /** Hands each attempt's time to {@code observer} (a histogram): nanoseconds from the request to the subscriber's answer or failure. */
+    public void observeAttempts(LongConsumer observer) {
+        this.attemptTime = Objects.requireNonNull(observer);
+    }
+
+    void attempted(long nanos) {
+        attemptTime.accept(nanos);
     }
 
     void delivered(long publishedMillis, long nowMillis) {

@@ -188,6 +188,11 @@ public final class TriggerSubscription implements AutoCloseable {
         stats.observeDeliveries(observer);
     }
 
+    /** See {@link DispatchStats#observeAttempts}. */
+    public void observeAttempts(LongConsumer observer) {
+        stats.observeAttempts(observer);
+    }
+
     /** Whether the subscription is up: taking events from Pulsar, or paused while its subscriber is unreachable. */
     public boolean running() {
         return running && receiver.isAlive() && consumer.isConnected();
@@ -289,12 +294,16 @@ public final class TriggerSubscription implements AutoCloseable {
     private CompletableFuture<Void> send(Consumer<byte[]> from, Message<byte[]> message, EventAttributes attributes,
             OutboundEvent request, int attempt) {
         CompletableFuture<SubscriberResponse> answer;
+        long sent = System.nanoTime();
         try {
             answer = http.post(subscriber, request, attemptTimeout);
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
-        return answer.handle((response, failure) -> AttemptOutcome.of(response, failure, attemptTimeout)).thenCompose(outcome -> {
+        return answer.handle((response, failure) -> {
+            stats.attempted(System.nanoTime() - sent);
+            return AttemptOutcome.of(response, failure, attemptTimeout);
+        }).thenCompose(outcome -> {
             if (outcome instanceof AttemptOutcome.Unreachable unreachable) {
                 return pause.hold(unreachable.reason())
                         .thenCompose(next -> afterPause(next, from, message, attributes, request, attempt, unreachable));

@@ -34,4 +34,16 @@ class DispatchStatsTest {
 
         assertThat(lags).containsExactly(250L, 0L);
     }
+
+    @Test
+    void anObserverIsHandedEachAttemptsTime() {
+        DispatchStats stats = new DispatchStats();
+        List<Long> attempts = new ArrayList<>();
+        stats.observeAttempts(attempts::add);
+
+        stats.attempted(1_500_000);
+
+        assertThat(attempts).containsExactly(1_500_000L);
+        assertThat(stats.snapshot().delivered()).as("an attempt is not a delivery").isZero();
+    }
 }

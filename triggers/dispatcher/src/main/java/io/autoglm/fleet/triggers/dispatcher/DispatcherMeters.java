@@ -20,7 +20,7 @@ import java.util.function.ToLongFunction;
  * {@code /stats} shows, read from the same {@link DispatchStats} when scraped (received, filtered out, delivered,
  * retried, replies, dead-lettered, handed back to Pulsar), the events in flight, whether the Trigger is paused for an
  * unreachable subscriber, and the delivery lag histogram ({@code autoglm_dispatcher_delivery_seconds}: from the event's
- * write to Pulsar to its acknowledged delivery), and with an admin URL the subscription's backlog in Pulsar ({@link SubscriptionBacklog}).
+ * write to Pulsar to its acknowledged delivery), each attempt's time ({@code autoglm_dispatcher_attempt_seconds}), and with an admin URL the subscription's backlog in Pulsar ({@link SubscriptionBacklog}).
  */
 final class DispatcherMeters implements MeterBinder {
 
@@ -57,6 +57,9 @@ final class DispatcherMeters implements MeterBinder {
             Timer lag = LatencyHistogram.timer("autoglm.dispatcher.delivery",
                     "From the event's write to Pulsar to its acknowledged delivery, retries included").tags(trigger).register(registry);
             subscription.observeDeliveries(millis -> lag.record(millis, TimeUnit.MILLISECONDS));
+            Timer attempt = LatencyHistogram.timer("autoglm.dispatcher.attempt",
+                    "From a request to the subscriber to its answer, or its failure").tags(trigger).register(registry);
+            subscription.observeAttempts(nanos -> attempt.record(nanos, TimeUnit.NANOSECONDS));
             SubscriptionBacklog backlog = backlogs.apply(subscription);
             if (backlog != null) {
                 Gauge.builder("autoglm.dispatcher.backlog", backlog, SubscriptionBacklog::value)

@@ -69,6 +69,8 @@ class DispatcherAppIT {
                 .contains("autoglm_dispatcher_replies_total{trigger=\"fleet/heartbeat\"} 1.0")
                 .contains("autoglm_dispatcher_dead_letters_total{trigger=\"fleet/registry\"} 1.0")
                 .contains("autoglm_dispatcher_delivery_seconds_count{trigger=\"fleet/heartbeat\"} 1.0")
+                .contains("autoglm_dispatcher_attempt_seconds_count{trigger=\"fleet/heartbeat\"} 1.0")
+                .contains("autoglm_dispatcher_attempt_seconds_count{trigger=\"fleet/registry\"} 1.0")
                 .contains("autoglm_dispatcher_delivery_seconds_bucket{trigger=\"fleet/heartbeat\",le=\"30.0\"} 1.0")
                 .contains("autoglm_dispatcher_in_flight{trigger=\"fleet/heartbeat\"} 0.0")
                 .contains("autoglm_dispatcher_paused{trigger=\"fleet/heartbeat\"} 0.0")
