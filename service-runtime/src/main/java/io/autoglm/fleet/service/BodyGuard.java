@@ -16,9 +16,12 @@ import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Reads every request body itself, ahead of Quarkus's body handler, so that no service holds more of
@@ -49,6 +52,17 @@ public class BodyGuard {
     private final Optional<BodyAdmission> admission;
     private final AtomicLong held = new AtomicLong();
     private final AtomicLong mostHeld = new AtomicLong();
+    private final Map<Refusal, LongAdder> refused = new EnumMap<>(Refusal.class);
+
+    /** Why the guard refused a request before the service saw it (the service's {@link BodyAdmission} counts its own). */
+    public enum Refusal {
+        /** 413: over {@code autoglm.http.max-body-size}, declared or read. */
+        TOO_LARGE,
+        /** 503: the bodies being read held the whole {@code autoglm.http.body-budget}. */
+        BUSY,
+        /** 400: a {@code Content-Length} that is not a length. */
+        BAD_LENGTH
+    }
 
     @Inject
     BodyGuard(@ConfigProperty(name = "autoglm.http.max-body-size", defaultValue = "1M") MemorySize limit,
@@ -67,6 +81,9 @@ public class BodyGuard {
         this.limitText = describe(limit);
         this.budget = budget;
         this.admission = admission;
+        for (Refusal refusal : Refusal.values()) {
+            refused.put(refusal, new LongAdder());
+        }
     }
 
     /** A quarter of the heap, at most 64 MiB, and never less than one body. */
@@ -88,6 +105,11 @@ public class BodyGuard {
         return mostHeld.get();
     }
 
+    /** Requests refused for {@code refusal} since start ({@link HttpRefusalMeters}). */
+    public long refused(Refusal refusal) {
+        return refused.get(refusal).sum();
+    }
+
     /** The largest body taken, in bytes. */
     public long limit() {
         return limit;
@@ -104,6 +126,7 @@ public class BodyGuard {
             declared = -2;
         }
         if (declared < -1) {
+            refused.get(Refusal.BAD_LENGTH).increment();
             refuse(context, ProblemDetails.of("bad-request", "Bad Content-Length", 400,
                     "the Content-Length header '" + declaredText + "' is not a length in bytes"));
             return;
@@ -115,6 +138,7 @@ public class BodyGuard {
             return;
         }
         if (declared > limit) {
+            refused.get(Refusal.TOO_LARGE).increment();
             refuse(context, tooLarge());
             return;
         }
@@ -135,6 +159,7 @@ public class BodyGuard {
         }
         long reserved = streamed ? limit : declared;
         if (!reserve(reserved)) {
+            refused.get(Refusal.BUSY).increment();
             LOG.debugf("503: %d body bytes held, budget %d", held.get(), budget);
             context.response().putHeader("Retry-After", "1");
             refuse(context, ProblemDetails.of("busy", "Too many request bodies at once", 503,
@@ -238,6 +263,7 @@ public class BodyGuard {
             if (body.length() + chunk.length() > limit) {
                 body = null;
                 release();
+                refused.get(Refusal.TOO_LARGE).increment();
                 refuse(context, tooLarge());
                 return;
             }

@@ -64,14 +64,21 @@ public final class LivenessEvaluator {
     private final long startedAtMillis;
     private final Map<String, Tenant> tenants = new ConcurrentHashMap<>();
     private final Counters counters = new Counters();
+    private final TransitionListener transitions;
 
     /**
      * @param policies        the liveness policy of each tenant
      * @param startedAtMillis when this instance started, the grace point for restored devices
      */
     public LivenessEvaluator(Function<String, LivenessPolicy> policies, long startedAtMillis) {
+        this(policies, startedAtMillis, TransitionListener.NONE);
+    }
+
+    /** @param transitions hears of each transition as it is decided (under the device's lock: it must be quick) */
+    public LivenessEvaluator(Function<String, LivenessPolicy> policies, long startedAtMillis, TransitionListener transitions) {
         this.policies = Objects.requireNonNull(policies, "policies");
         this.startedAtMillis = startedAtMillis;
+        this.transitions = Objects.requireNonNull(transitions, "transitions");
     }
 
     /** A heartbeat of a registered device of {@code tenant}, arrived at {@code nowMillis}. */
@@ -293,9 +300,11 @@ public final class LivenessEvaluator {
         tenant(tenant).countOnline(from, to);
         device.status = to;
         device.timelyHeartbeats = 0;
-        return new DeviceStatusChanged(deviceId, tenant, from, to, reason, device.lastSeq,
+        DeviceStatusChanged transition = new DeviceStatusChanged(deviceId, tenant, from, to, reason, device.lastSeq,
                 device.lastSentAtMillis == DeviceLiveness.NONE ? null : Instant.ofEpochMilli(device.lastSentAtMillis),
                 Instant.ofEpochMilli(nowMillis));
+        transitions.transitioned(transition, device.hasHeartbeat() ? Math.max(0, nowMillis - device.lastArrivalMillis) : 0);
+        return transition;
     }
 
     private static String silenceReason(long silenceMs, DeviceLiveness device, String stage, long thresholdMs, long lagMs) {

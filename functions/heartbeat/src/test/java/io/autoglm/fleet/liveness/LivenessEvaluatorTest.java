@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -36,6 +37,20 @@ class LivenessEvaluatorTest {
         assertThat(deadline.heartbeatSeq()).isEqualTo(1);
         // a new device is assumed to beat every second +- 250 ms: suspect after 1 + 5.6 * 0.25 = 2.4 s
         assertThat(deadline.dueAt()).isEqualTo(Instant.ofEpochMilli(12_403));
+    }
+
+    @Test
+    void theListenerHearsEachTransitionOnceWithTheSilenceThatCausedIt() {
+        List<String> heard = new ArrayList<>();
+        LivenessEvaluator evaluator = new LivenessEvaluator(tenant -> POLICY, 0,
+                (transition, silentMillis) -> heard.add(transition.previous() + "->" + transition.current() + " after " + silentMillis));
+        LivenessDeadline suspectAt = evaluator.onHeartbeat(TENANT, heartbeat("d1", 1, 10_000), 10_000).nextDeadline().orElseThrow();
+
+        LivenessVerdict suspect = evaluator.onDeadline(suspectAt, suspectAt.dueAt().toEpochMilli() + 100);
+        evaluator.onDeadline(suspectAt, suspectAt.dueAt().toEpochMilli() + 900); // redelivered: announced again, not a transition
+
+        assertThat(suspect.statusChange()).map(DeviceStatusChanged::current).contains(LivenessStatus.SUSPECT);
+        assertThat(heard).containsExactly("null->ONLINE after 0", "ONLINE->SUSPECT after " + (suspectAt.dueAt().toEpochMilli() + 100 - 10_000));
     }
 
     @Test

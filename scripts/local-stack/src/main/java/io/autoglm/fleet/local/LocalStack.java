@@ -368,6 +368,7 @@ public final class LocalStack {
         properties.put("autoglm.dispatcher.triggers", repo.resolve(TRIGGERS).toString());
         properties.put("autoglm.dispatcher.topic-discovery", "1s");
         properties.put("autoglm.dispatcher.stats-interval", "0s");
+        properties.put("autoglm.dispatcher.admin-url", broker.adminUrl());
         for (StackProcess function : functions) {
             properties.put("autoglm.dispatcher.subscribers." + function.name(), function.url());
         }

@@ -215,14 +215,24 @@ public final class CommandService {
     /** Inputs by what was made of them. */
     public Map<Verdict, Long> verdicts() {
         Map<Verdict, Long> counts = new EnumMap<>(Verdict.class);
-        verdicts.forEach((verdict, count) -> counts.put(verdict, count.sum()));
+        verdicts.keySet().forEach(verdict -> counts.put(verdict, verdicts(verdict)));
         return counts;
+    }
+
+    /** Inputs {@link CommandLifecycle} made {@code verdict} of. */
+    public long verdicts(Verdict verdict) {
+        return verdicts.get(verdict).sum();
+    }
+
+    /** Transitions into {@code state} since the start. */
+    public long transitionsInto(CommandState state) {
+        return transitions.get(state).sum();
     }
 
     /** Transitions into each state since the start. */
     public Map<CommandState, Long> transitions() {
         Map<CommandState, Long> counts = new EnumMap<>(CommandState.class);
-        transitions.forEach((state, count) -> counts.put(state, count.sum()));
+        transitions.keySet().forEach(state -> counts.put(state, transitionsInto(state)));
         return counts;
     }
 

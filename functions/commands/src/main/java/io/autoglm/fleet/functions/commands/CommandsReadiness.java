@@ -12,8 +12,7 @@ import java.util.Locale;
 /**
  * Readiness with what the function has seen, at {@code /q/health/ready}: commands by state now (over the tenants open
  * here), transitions into each state, inputs by verdict (late, orphan, refused, unchanged, ...), pending commands sent
- * again on connect, batches completed. Counters in the health body, as the heartbeat function keeps them, rather than a
- * metrics registry: nothing more to carry for a handful of numbers.
+ * again on connect, batches completed; the same counters are at {@code /q/metrics} ({@link CommandsMetrics}).
  */
 @Readiness
 @Singleton

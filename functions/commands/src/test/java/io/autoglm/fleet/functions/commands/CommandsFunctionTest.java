@@ -323,6 +323,29 @@ class CommandsFunctionTest {
     }
 
     @Test
+    void metricsCountTransitionsIntoEachStateAndInputsByVerdict() {
+        double succeeded = scraped("autoglm_commands_transitions_total{state=\"succeeded\",terminal=\"true\"}");
+        double queued = scraped("autoglm_commands_transitions_total{state=\"queued\",terminal=\"false\"}");
+        double unchanged = scraped("autoglm_commands_inputs_total{verdict=\"unchanged\"}");
+
+        dispatched("c1");
+        post(event(EventType.COMMAND_ACCEPTED, new CommandAccepted("c1", device, TestState.CLOCK.instant()))).then().statusCode(204);
+        CloudEvent completed = event(EventType.COMMAND_COMPLETED, new CommandCompleted("c1", device, "opened", null, null));
+        post(completed).then().statusCode(204);
+        post(completed).then().statusCode(204); // redelivered: nothing to do
+
+        assertThat(scraped("autoglm_commands_transitions_total{state=\"queued\",terminal=\"false\"}")).isEqualTo(queued + 1);
+        assertThat(scraped("autoglm_commands_transitions_total{state=\"succeeded\",terminal=\"true\"}")).isEqualTo(succeeded + 1);
+        assertThat(scraped("autoglm_commands_inputs_total{verdict=\"unchanged\"}")).isEqualTo(unchanged + 1);
+    }
+
+    /** The value of one series at {@code /q/metrics} (0 before it appears). */
+    private static double scraped(String series) {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString().lines().filter(line -> line.startsWith(series + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1))).findFirst().orElse(0);
+    }
+
+    @Test
     void readinessCountsWhatWasSeen() {
         dispatched("c1");
         given().get("/q/health/ready").then().statusCode(200)

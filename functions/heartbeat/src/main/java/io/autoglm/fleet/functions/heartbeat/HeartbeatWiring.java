@@ -20,15 +20,17 @@ public class HeartbeatWiring {
 
     @Produces
     @Singleton
-    LivenessEvaluator evaluator(HeartbeatSettings settings, Clock clock) {
-        return new LivenessEvaluator(settings::policyOf, clock.millis());
+    LivenessEvaluator evaluator(HeartbeatSettings settings, Clock clock, HeartbeatMetrics metrics) {
+        return new LivenessEvaluator(settings::policyOf, clock.millis(), metrics);
     }
 
     @Produces
     @Singleton
     HeartbeatService service(LivenessEvaluator evaluator, StateTopic<RegisteredDevice> registry, StateTopic<DeviceStatusChanged> liveness,
-                             EventPublisher timers, Clock clock) {
-        return new HeartbeatService(evaluator, registry, liveness, timers, clock);
+                             EventPublisher timers, Clock clock, HeartbeatMetrics metrics) {
+        HeartbeatService service = new HeartbeatService(evaluator, registry, liveness, timers, clock);
+        metrics.bind(service);
+        return service;
     }
 
     /** The registry for membership only: a large fleet in little memory. */

@@ -136,6 +136,19 @@ class HeartbeatFunctionTest {
         int scheduled = TestState.TIMERS.scheduled.size();
         postBinary(offlineTimer).then().statusCode(200).body("current", equalTo("OFFLINE"));
         assertThat(TestState.TIMERS.scheduled).hasSize(scheduled);
+
+        // each transition once (the repeated answer is not one), and how long after the last heartbeat it was found
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics)
+                .contains("autoglm_heartbeat_transitions_total{from=\"none\",tenant=\"" + tenant + "\",to=\"online\"} 1.0")
+                .contains("autoglm_heartbeat_transitions_total{from=\"online\",tenant=\"" + tenant + "\",to=\"suspect\"} 1.0")
+                .contains("autoglm_heartbeat_transitions_total{from=\"suspect\",tenant=\"" + tenant + "\",to=\"offline\"} 1.0")
+                .contains("autoglm_heartbeat_detection_delay_seconds_sum{tenant=\"" + tenant + "\",to=\"suspect\"} 2.5")
+                .contains("autoglm_heartbeat_detection_delay_seconds_bucket{tenant=\"" + tenant + "\",to=\"offline\",le=\"3.0\"} 0.0")
+                .contains("autoglm_heartbeat_detection_delay_seconds_bucket{tenant=\"" + tenant + "\",to=\"offline\",le=\"5.0\"} 1.0")
+                .containsPattern("autoglm_heartbeat_heartbeats_total [1-9]")
+                .containsPattern("autoglm_heartbeat_deadlines_fired_total [1-9]")
+                .containsPattern("autoglm_heartbeat_reannounced_total [1-9]");
     }
 
     @Test

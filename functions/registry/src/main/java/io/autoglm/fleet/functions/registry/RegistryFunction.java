@@ -29,18 +29,23 @@ public class RegistryFunction {
     @Inject
     RegistryService registry;
 
+    @Inject
+    RegistryMetrics metrics;
+
     @Funq
     @CloudEventMapping(trigger = EventTypeNames.DEVICE_REGISTRATION_REQUESTED)
     public Uni<CloudEvent<Object>> register(CloudEvent<DeviceDeclaration> request) {
         return Uni.createFrom().completionStage(() -> registry.register(request.id(), Replies.tenant(request), Replies.partitionKey(request),
-                request.data())).map(RegistryFunction::toCloudEvent);
+                request.data())).invoke(metrics::replied).onFailure().invoke(failure -> metrics.failed(true, Replies.tenant(request)))
+                .map(RegistryFunction::toCloudEvent);
     }
 
     @Funq
     @CloudEventMapping(trigger = EventTypeNames.DEVICE_DEREGISTRATION_REQUESTED)
     public Uni<CloudEvent<Object>> deregister(CloudEvent<DeviceDeregistrationRequested> request) {
         return Uni.createFrom().completionStage(() -> registry.deregister(request.id(), Replies.tenant(request), Replies.partitionKey(request),
-                request.data())).map(RegistryFunction::toCloudEvent);
+                request.data())).invoke(metrics::replied).onFailure().invoke(failure -> metrics.failed(false, Replies.tenant(request)))
+                .map(RegistryFunction::toCloudEvent);
     }
 
     static CloudEvent<Object> toCloudEvent(Reply reply) {

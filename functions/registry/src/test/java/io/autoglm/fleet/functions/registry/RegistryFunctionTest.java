@@ -155,6 +155,28 @@ class RegistryFunctionTest {
         assertThat(InMemoryRegistry.REGISTRY.tableOf(TENANT).get(deviceId)).isPresent();
     }
 
+    @Test
+    void metricsCountRegistrationsAndDeregistrationsByOutcomePerTenant() {
+        // a tenant of its own: the other tests' requests do not move these lines
+        DeviceDeclaration declaration = SamplePayloads.declaration();
+        DeviceDeclaration initech = new DeviceDeclaration("initech", declaration.capabilities(), declaration.fingerprint());
+        String deviceId = postBinary(registration(initech, "initech")).then().statusCode(200).extract().header("ce-partitionkey");
+        postBinary(registration(initech, "initech")).then().statusCode(200).body("outcome", equalTo("UNCHANGED"));
+        postBinary(registration(declaration, "initech")).then().statusCode(200)
+                .header("ce-type", EventType.DEVICE_REGISTRATION_REJECTED.type());
+        CloudEvent deregistration = Events.newEvent(EventType.DEVICE_DEREGISTRATION_REQUESTED, SOURCE, "initech", deviceId,
+                new DeviceDeregistrationRequested(deviceId, "initech", "retired")).withId("dereg-metered").build();
+        postBinary(deregistration).then().statusCode(200).header("ce-type", EventType.DEVICE_DEREGISTERED.type());
+        postBinary(deregistration).then().statusCode(200).header("ce-type", EventType.DEVICE_DEREGISTRATION_REJECTED.type());
+
+        assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
+                .contains("autoglm_registry_registrations_total{outcome=\"created\",tenant=\"initech\"} 1.0")
+                .contains("autoglm_registry_registrations_total{outcome=\"unchanged\",tenant=\"initech\"} 1.0")
+                .contains("autoglm_registry_registrations_total{outcome=\"rejected\",tenant=\"initech\"} 1.0")
+                .contains("autoglm_registry_deregistrations_total{outcome=\"deregistered\",tenant=\"initech\"} 1.0")
+                .contains("autoglm_registry_deregistrations_total{outcome=\"rejected\",tenant=\"initech\"} 1.0");
+    }
+
     private static CloudEvent registration(DeviceDeclaration declaration, String tenant) {
         return Events.newEvent(EventType.DEVICE_REGISTRATION_REQUESTED, SOURCE, tenant, "r5ct1234abc", declaration).withId("reg-1").build();
     }

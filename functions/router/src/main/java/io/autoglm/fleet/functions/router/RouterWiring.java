@@ -29,9 +29,9 @@ public class RouterWiring {
     @Produces
     @Singleton
     RoutingService service(Router router, FleetViews fleets, DeviceCommands commands, EventPublisher publisher, Clock clock,
-                           RouterSettings settings) {
+                           RouterSettings settings, RouterMetrics metrics) {
         RoutingMemory memory = new RoutingMemory(settings.memory().commands(), settings.memory().keep(), clock);
-        return new RoutingService(router, fleets, commands, publisher, clock, memory);
+        return new RoutingService(router, fleets, commands, publisher, clock, memory, metrics);
     }
 
     @Produces

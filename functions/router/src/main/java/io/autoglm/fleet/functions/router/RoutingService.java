@@ -51,19 +51,25 @@ public final class RoutingService {
     private final EventPublisher publisher;
     private final Clock clock;
     private final RoutingMemory memory;
+    private final RoutingObserver observer;
 
     public RoutingService(Router router, FleetViews fleets, DeviceCommands commands, EventPublisher publisher, Clock clock) {
-        this(router, fleets, commands, publisher, clock, new RoutingMemory(0, Duration.ZERO, clock));
+        this(router, fleets, commands, publisher, clock, new RoutingMemory(0, Duration.ZERO, clock), RoutingObserver.NONE);
     }
 
-    /** @param memory the answers given lately, for requests delivered again */
-    RoutingService(Router router, FleetViews fleets, DeviceCommands commands, EventPublisher publisher, Clock clock, RoutingMemory memory) {
+    /**
+     * @param memory   the answers given lately, for requests delivered again
+     * @param observer hears each decision and how long it took
+     */
+    RoutingService(Router router, FleetViews fleets, DeviceCommands commands, EventPublisher publisher, Clock clock, RoutingMemory memory,
+                   RoutingObserver observer) {
         this.router = Objects.requireNonNull(router, "router");
         this.fleets = Objects.requireNonNull(fleets, "fleets");
         this.commands = Objects.requireNonNull(commands, "commands");
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.memory = Objects.requireNonNull(memory, "memory");
+        this.observer = Objects.requireNonNull(observer, "observer");
     }
 
     /**
@@ -74,6 +80,7 @@ public final class RoutingService {
         String asked = "command:" + command.commandId();
         Optional<Reply> earlier = memory.recall(tenant, asked);
         if (earlier.isPresent()) {
+            observer.recalled(tenant);
             return CompletableFuture.completedFuture(earlier.get()); // delivered again: the same devices, nothing written twice
         }
         return decide(requestId, tenant, partitionKey, command).thenApply(reply -> remembered(tenant, asked, reply));
@@ -87,7 +94,10 @@ public final class RoutingService {
 
     private CompletableFuture<Reply> decide(String requestId, String tenant, String partitionKey, CommandRequested command) {
         return fleets.of(tenant).thenCompose(fleet -> {
+            long started = System.nanoTime();
             RoutingDecision decision = router.route(fleet, command);
+            observer.decided(tenant, RoutingObserver.Kind.COMMAND, System.nanoTime() - started);
+            observer.command(tenant, RoutingObserver.Kind.COMMAND, command.strategy(), decision instanceof Routed);
             if (decision instanceof Refused refused) {
                 return CompletableFuture.completedFuture(rejected(EventType.COMMAND_REJECTED, EventType.COMMAND_REQUESTED, requestId, tenant,
                         partitionKey, command.commandId(), refused.problems()));
@@ -108,6 +118,7 @@ public final class RoutingService {
         String asked = "batch:" + batch.batchId();
         Optional<Reply> earlier = memory.recall(tenant, asked);
         if (earlier.isPresent()) {
+            observer.recalled(tenant);
             return CompletableFuture.completedFuture(earlier.get());
         }
         return decide(requestId, tenant, partitionKey, batch).thenApply(reply -> remembered(tenant, asked, reply));
@@ -115,7 +126,10 @@ public final class RoutingService {
 
     private CompletableFuture<Reply> decide(String requestId, String tenant, String partitionKey, CommandBatchRequested batch) {
         return fleets.of(tenant).thenCompose(fleet -> {
+            long started = System.nanoTime();
             Router.Batch routed = router.routeBatch(fleet, batch);
+            observer.decided(tenant, RoutingObserver.Kind.BATCH, System.nanoTime() - started);
+            batch.commands().forEach(member -> observer.command(tenant, RoutingObserver.Kind.BATCH, member.strategy(), routed.routed()));
             if (!routed.routed()) {
                 return CompletableFuture.completedFuture(rejected(EventType.COMMAND_BATCH_REJECTED, EventType.COMMAND_BATCH_REQUESTED, requestId,
                         tenant, partitionKey, batch.batchId(), routed.problems()));
@@ -140,7 +154,10 @@ public final class RoutingService {
             return CompletableFuture.completedFuture(null);
         }
         return fleets.of(tenant).thenCompose(fleet -> {
+            long started = System.nanoTime();
             InferencePlacement placement = router.place(fleet, inference, partitionKey);
+            observer.decided(tenant, RoutingObserver.Kind.INFERENCE, System.nanoTime() - started);
+            observer.placed(tenant, placement.strategy(), placement.placement());
             String key = placement.deviceId() != null ? placement.deviceId() : partitionKey;
             CloudEvent passedOn = Events.newEvent(EventType.INFERENCE_REQUESTED, source, tenant, key, inference)
                     .withId(requestId)

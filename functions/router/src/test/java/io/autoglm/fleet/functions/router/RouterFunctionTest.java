@@ -300,6 +300,26 @@ class RouterFunctionTest {
                 .body("problems.location", hasItem("data.ttlMs"));
     }
 
+    @Test
+    void metricsCountDecisionsByKindStrategyAndOutcomeAndTimeThem() {
+        CloudEvent routed = command(acme, launch("c-metered", null, Delivery.UNICAST));
+        postBinary(routed).then().statusCode(200).header("ce-type", EventType.COMMAND_DISPATCHED.type());
+        postBinary(routed).then().statusCode(200).header("ce-type", EventType.COMMAND_DISPATCHED.type()); // delivered again
+        postBinary(command(acme, launch("c-asleep", acme + "-asleep", Delivery.UNICAST))).then().statusCode(200)
+                .header("ce-type", EventType.COMMAND_REJECTED.type());
+        postBinary(batch(acme, new CommandBatchRequested("b-metered", List.of(launch("m1", null, null), launch("m2", null, null)))))
+                .then().statusCode(200).header("ce-type", EventType.COMMAND_BATCH_DISPATCHED.type());
+
+        String tenant = ",tenant=\"" + acme + "\"}";
+        assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
+                .contains("autoglm_router_decisions_total{kind=\"command\",outcome=\"routed\",strategy=\"load_balance\"" + tenant + " 1.0")
+                .contains("autoglm_router_decisions_total{kind=\"command\",outcome=\"refused\",strategy=\"load_balance\"" + tenant + " 1.0")
+                .contains("autoglm_router_decisions_total{kind=\"batch\",outcome=\"routed\",strategy=\"load_balance\"" + tenant + " 2.0")
+                .contains("autoglm_router_recalled_total{tenant=\"" + acme + "\"} 1.0")
+                .contains("autoglm_router_decision_seconds_count{kind=\"command\"" + tenant + " 2.0")
+                .contains("autoglm_router_decision_seconds_count{kind=\"batch\"" + tenant + " 1.0");
+    }
+
     private static void device(String tenant, String deviceId, LivenessStatus status, Map<String, String> labels) {
         DeviceRecord sample = SamplePayloads.record();
         DeviceCapabilities c = sample.capabilities();

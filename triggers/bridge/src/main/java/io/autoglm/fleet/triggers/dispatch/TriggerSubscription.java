@@ -31,6 +31,7 @@ import org.apache.pulsar.common.naming.NamespaceName;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -44,6 +45,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 
 /**
@@ -175,6 +177,22 @@ public final class TriggerSubscription implements AutoCloseable {
         return stats.snapshot();
     }
 
+    /** The topics the subscription reads now (each tenant's of the Trigger's families, as the pattern found them). */
+    public List<String> topics() {
+        Consumer<byte[]> reading = consumer;
+        return reading instanceof MultiTopicsConsumerImpl<?> multi ? List.copyOf(multi.getPartitions()) : List.of(reading.getTopic());
+    }
+
+    /** See {@link DispatchStats#observeDeliveries}. */
+    public void observeDeliveries(LongConsumer observer) {
+        stats.observeDeliveries(observer);
+    }
+
+    /** See {@link DispatchStats#observeAttempts}. */
+    public void observeAttempts(LongConsumer observer) {
+        stats.observeAttempts(observer);
+    }
+
     /** Whether the subscription is up: taking events from Pulsar, or paused while its subscriber is unreachable. */
     public boolean running() {
         return running && receiver.isAlive() && consumer.isConnected();
@@ -276,12 +294,16 @@ public final class TriggerSubscription implements AutoCloseable {
     private CompletableFuture<Void> send(Consumer<byte[]> from, Message<byte[]> message, EventAttributes attributes,
             OutboundEvent request, int attempt) {
         CompletableFuture<SubscriberResponse> answer;
+        long sent = System.nanoTime();
         try {
             answer = http.post(subscriber, request, attemptTimeout);
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
-        return answer.handle((response, failure) -> AttemptOutcome.of(response, failure, attemptTimeout)).thenCompose(outcome -> {
+        return answer.handle((response, failure) -> {
+            stats.attempted(System.nanoTime() - sent);
+            return AttemptOutcome.of(response, failure, attemptTimeout);
+        }).thenCompose(outcome -> {
             if (outcome instanceof AttemptOutcome.Unreachable unreachable) {
                 return pause.hold(unreachable.reason())
                         .thenCompose(next -> afterPause(next, from, message, attributes, request, attempt, unreachable));
@@ -331,7 +353,7 @@ public final class TriggerSubscription implements AutoCloseable {
             SubscriberResponse response, int attempt) {
         Optional<Validation> reply = ReplyEvents.read(response, validator);
         if (reply.isEmpty()) {
-            return acknowledge(from, message, stats.delivered);
+            return acknowledgeDelivered(from, message);
         }
         if (!reply.get().isValid()) {
             return deadLetter(from, message, OptionalInt.of(response.status()), "the subscriber answered HTTP " + response.status()
@@ -340,7 +362,7 @@ public final class TriggerSubscription implements AutoCloseable {
         CloudEvent replyEvent = ReplyEvents.inherit(reply.get().event(), attributes);
         return ingress.publish(replyEvent, ReplyEvents.tenantOf(attributes)).thenCompose(written -> {
             stats.replies.increment();
-            return acknowledge(from, message, stats.delivered);
+            return acknowledgeDelivered(from, message);
         });
     }
 
@@ -364,6 +386,10 @@ public final class TriggerSubscription implements AutoCloseable {
     /** Acknowledges through the consumer that received the message (a replaced one fails: Pulsar redelivers). */
     private CompletableFuture<Void> acknowledge(Consumer<byte[]> from, Message<byte[]> message, LongAdder outcome) {
         return from.acknowledgeAsync(message.getMessageId()).thenRun(outcome::increment);
+    }
+
+    private CompletableFuture<Void> acknowledgeDelivered(Consumer<byte[]> from, Message<byte[]> message) {
+        return from.acknowledgeAsync(message.getMessageId()).thenRun(() -> stats.delivered(message.getPublishTime(), System.currentTimeMillis()));
     }
 
     /** Subscribes again when the subscription misses a topic its pattern matches ({@link TopicCoverage}). */

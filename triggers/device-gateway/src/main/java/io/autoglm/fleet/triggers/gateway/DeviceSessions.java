@@ -38,6 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -71,6 +72,9 @@ public final class DeviceSessions {
     private final Map<DeviceSession, Boolean> enrolments = new ConcurrentHashMap<>();
     private final Map<String, PendingRegistration> registrations = new ConcurrentHashMap<>();
     private final AtomicLong delivered = new AtomicLong();
+    private final LongAdder framesIn = new LongAdder();
+    private final LongAdder framesOut = new LongAdder();
+    private final Map<String, LongAdder> refused = new ConcurrentHashMap<>();
     private volatile boolean draining;
 
     private record PendingRegistration(DeviceSession session, long dueNanos) {
@@ -92,6 +96,7 @@ public final class DeviceSessions {
         this.registrationTimeout = Objects.requireNonNull(registrationTimeout, "registrationTimeout");
         this.offloadOver = offloadOver;
         this.reader = Objects.requireNonNull(reader, "reader");
+        InboundFrames.ERROR_CODES.forEach(code -> refused.put(code, new LongAdder()));
     }
 
     public String replica() {
@@ -115,6 +120,22 @@ public final class DeviceSessions {
     /** Commands written to devices' sockets since start. */
     public long delivered() {
         return delivered.get();
+    }
+
+    /** Frames read from devices since start. */
+    public long framesIn() {
+        return framesIn.sum();
+    }
+
+    /** Frames written to devices since start (commands, answers, refusals). */
+    public long framesOut() {
+        return framesOut.sum();
+    }
+
+    /** Frames refused with {@code code} ({@link InboundFrames#ERROR_CODES}) since start. */
+    public long refused(String code) {
+        LongAdder count = refused.get(code);
+        return count == null ? 0 : count.sum();
     }
 
     /** A socket has opened for {@code opened}'s caller. */
@@ -162,12 +183,14 @@ public final class DeviceSessions {
 
     /** A text frame from {@code from}. */
     public void text(DeviceSession from, String frame, long nowNanos) {
+        framesIn.increment();
         from.heard(nowNanos);
         from.read(() -> handle(from, frames.read(from.caller(), frame)), frame.length() > offloadOver, reader);
     }
 
     /** A binary frame from {@code from}: refused. */
     public void binary(DeviceSession from, long nowNanos) {
+        framesIn.increment();
         from.heard(nowNanos);
         from.read(() -> handle(from, frames.binary()), false, reader);
     }
@@ -217,7 +240,8 @@ public final class DeviceSessions {
     }
 
     private void refuse(DeviceSession to, GatewayError error) {
-        to.send(session.error(to.caller(), error));
+        refused.computeIfAbsent(error.code(), code -> new LongAdder()).increment();
+        send(to, session.error(to.caller(), error), null);
     }
 
     /**
@@ -272,7 +296,7 @@ public final class DeviceSessions {
                         });
             };
         }
-        to.send(frame.get(), written);
+        send(to, frame.get(), written);
     }
 
     /**
@@ -298,6 +322,12 @@ public final class DeviceSessions {
             return null;
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    private void send(DeviceSession to, byte[] frame, Runnable written) {
+        if (to.send(frame, written)) {
+            framesOut.increment();
         }
     }
 
@@ -334,10 +364,10 @@ public final class DeviceSessions {
             return;
         }
         DeviceSession to = pending.session();
-        to.send(SessionFrames.frame(event));
+        send(to, SessionFrames.frame(event), null);
         if (type == EventType.DEVICE_REGISTERED) {
             DeviceRegistered registered = Events.payload(event, DeviceRegistered.class);
-            to.send(session.credential(to.caller(), credentials.issue(registered.device().tenant(), registered.device().deviceId())));
+            send(to, session.credential(to.caller(), credentials.issue(registered.device().tenant(), registered.device().deviceId())), null);
         }
     }
 
@@ -387,7 +417,7 @@ public final class DeviceSessions {
         GatewayDraining drainingFrame = new GatewayDraining(reconnectAfter.toMillis(), "replica " + replica + " is shutting down");
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         for (DeviceSession each : all) {
-            each.send(session.draining(each.caller(), drainingFrame));
+            send(each, session.draining(each.caller(), drainingFrame), null);
             if (each.caller() instanceof Caller.Device && !each.superseded()) {
                 each.supersede();
                 writes.add(presence(each, EventType.DEVICE_DISCONNECTED, "draining").exceptionally(failure -> null));

@@ -46,10 +46,13 @@ public class DeviceSocketRoute {
     private final GatewaySettings settings;
     private final Clock clock;
     private final Vertx vertx;
+    private final GatewayMetrics metrics;
     private long sweeper = -1;
 
-    DeviceSocketRoute(DeviceSessions sessions, UpgradeAuthentication authentication, GatewaySettings settings, Clock clock, Vertx vertx) {
+    DeviceSocketRoute(DeviceSessions sessions, UpgradeAuthentication authentication, GatewaySettings settings, Clock clock, Vertx vertx,
+                      GatewayMetrics metrics) {
         this.sessions = sessions;
+        this.metrics = metrics;
         this.authentication = authentication;
         this.settings = settings;
         this.clock = clock;
@@ -79,24 +82,28 @@ public class DeviceSocketRoute {
     private void upgrade(RoutingContext context) {
         HttpServerRequest request = context.request();
         if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            metrics.upgradeRefused(GatewayMetrics.UpgradeRefusal.NOT_WEBSOCKET);
             context.response().putHeader("Upgrade", "websocket");
             ProblemDetails.of("upgrade-required", "WebSocket only", 426, "this endpoint is a WebSocket: connect with "
                     + "subprotocol " + SUBPROTOCOL + " (the CloudEvents WebSocket binding, structured mode)").answer(context);
             return;
         }
         if (!offers(request.getHeader("Sec-WebSocket-Protocol"))) {
+            metrics.upgradeRefused(GatewayMetrics.UpgradeRefusal.UNSUPPORTED_SUBPROTOCOL);
             ProblemDetails.of("unsupported-subprotocol", "Unsupported WebSocket subprotocol", 400, "this gateway speaks only the "
                     + "subprotocol " + SUBPROTOCOL + " (one CloudEvent in the JSON format per text frame): ask for it in "
                     + "Sec-WebSocket-Protocol").answer(context);
             return;
         }
         if (sessions.draining()) {
+            metrics.upgradeRefused(GatewayMetrics.UpgradeRefusal.DRAINING);
             context.response().putHeader("Retry-After", "1");
             ProblemDetails.of("draining", "Replica shutting down", 503, "this replica is shutting down: connect to another").answer(context);
             return;
         }
         UpgradeAuthentication.Outcome outcome = authentication.authenticate(request.getHeader("Authorization"), peerCertificate(request));
         if (!outcome.admitted()) {
+            metrics.upgradeRefused(outcome.status() == 401 ? GatewayMetrics.UpgradeRefusal.UNAUTHENTICATED : GatewayMetrics.UpgradeRefusal.FORBIDDEN);
             if (outcome.status() == 401) {
                 context.response().putHeader("WWW-Authenticate", "Bearer");
             }

@@ -42,6 +42,9 @@ public final class InboundFrames {
     public static final String TOO_LARGE = "too-large";
     public static final String BINARY_FRAME = "binary-frame";
     public static final String UNAVAILABLE = "unavailable";
+    /** Every code of a refusal ({@code gateway.error}). */
+    public static final List<String> ERROR_CODES = List.of(INVALID_JSON, INVALID_EVENT, NOT_YOURS, NOT_ALLOWED, UNKNOWN_TYPE, TOO_LARGE,
+            BINARY_FRAME, UNAVAILABLE);
 
     /** RFC 6455 1009: the message is too big to process. */
     public static final short CLOSE_TOO_BIG = 1009;

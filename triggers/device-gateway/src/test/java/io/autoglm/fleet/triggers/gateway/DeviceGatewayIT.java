@@ -377,6 +377,40 @@ class DeviceGatewayIT {
     }
 
     @Test
+    void metricsCountSocketsFramesCommandsPushedAndRefusalsByReason() throws Exception {
+        double framesIn = scraped("autoglm_gateway_frames_in_total");
+        double framesOut = scraped("autoglm_gateway_frames_out_total");
+        double notJson = scraped("autoglm_gateway_frames_refused_total{reason=\"invalid-json\"}");
+        double pushed = scraped("autoglm_gateway_commands_pushed_total");
+        double unauthenticated = scraped("autoglm_gateway_upgrades_refused_total{reason=\"unauthenticated\"}");
+        assertThat(handshake(Map.of("Sec-WebSocket-Protocol", "cloudevents.json"))).startsWith("HTTP/1.1 401");
+        assertThat(scraped("autoglm_gateway_upgrades_refused_total{reason=\"unauthenticated\"}")).isEqualTo(unauthenticated + 1);
+        try (TestDevice device = device("d-acme-metered")) {
+            dispatch("d-acme-metered");
+            device.next(EventType.COMMAND_DISPATCHED.type(), WAIT);
+            device.send("heartbeat, please");
+            device.next(EventType.GATEWAY_ERROR.type(), WAIT);
+
+            assertThat(scraped("autoglm_gateway_sockets")).isGreaterThanOrEqualTo(1);
+            assertThat(scraped("autoglm_gateway_devices")).isGreaterThanOrEqualTo(1);
+            assertThat(scraped("autoglm_gateway_frames_in_total")).isGreaterThanOrEqualTo(framesIn + 1);
+            assertThat(scraped("autoglm_gateway_frames_out_total")).isGreaterThanOrEqualTo(framesOut + 2);
+            assertThat(scraped("autoglm_gateway_frames_refused_total{reason=\"invalid-json\"}")).isEqualTo(notJson + 1);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (scraped("autoglm_gateway_commands_pushed_total") < pushed + 1 && System.nanoTime() < deadline) {
+                Thread.sleep(50); // counted once the network took the frame
+            }
+            assertThat(scraped("autoglm_gateway_commands_pushed_total")).isEqualTo(pushed + 1);
+        }
+    }
+
+    /** The value of one series at {@code /q/metrics} (0 before it appears). */
+    private static double scraped(String series) {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString().lines().filter(line -> line.startsWith(series + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1))).findFirst().orElse(0);
+    }
+
+    @Test
     void readinessSaysWhatTheReplicaHolds() {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'device-gateway' }.status", equalTo("UP"))

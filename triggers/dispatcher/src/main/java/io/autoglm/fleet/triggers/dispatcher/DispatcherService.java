@@ -4,21 +4,28 @@ import io.autoglm.fleet.events.pulsar.Topics;
 import io.autoglm.fleet.triggers.dispatch.DeliveryPause;
 import io.autoglm.fleet.triggers.dispatch.Dispatcher;
 import io.autoglm.fleet.triggers.dispatch.SubscriptionSettings;
+import io.autoglm.fleet.triggers.dispatch.TriggerSubscription;
 import io.autoglm.fleet.triggers.dispatch.HttpSubscriberClient;
 import io.autoglm.fleet.triggers.ingress.EventIngress;
 import io.autoglm.fleet.triggers.knative.Destination;
 import io.autoglm.fleet.triggers.knative.Trigger;
 import io.autoglm.fleet.triggers.knative.TriggerObjects;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.jboss.logging.Logger;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Starts the dispatcher with the application: reads the Trigger objects (a bad one stops the start,
@@ -34,15 +41,19 @@ public class DispatcherService {
     private final Topics topics;
     private final EventIngress ingress;
     private final Vertx vertx;
+    private final MeterRegistry registry;
     private volatile Dispatcher dispatcher;
     private long statsTimer = -1;
+    private long backlogTimer = -1;
 
-    DispatcherService(DispatcherSettings settings, PulsarClient client, Topics topics, EventIngress ingress, Vertx vertx) {
+    DispatcherService(DispatcherSettings settings, PulsarClient client, Topics topics, EventIngress ingress, Vertx vertx,
+            MeterRegistry registry) {
         this.settings = settings;
         this.client = client;
         this.topics = topics;
         this.ingress = ingress;
         this.vertx = vertx;
+        this.registry = registry;
     }
 
     void start(@Observes StartupEvent startup) throws Exception {
@@ -65,15 +76,34 @@ public class DispatcherService {
         dispatcher = Dispatcher.start(client, topics, triggers, Destination.Addresses.clusterLocal(settings.subscribers()),
                 trigger -> new HttpSubscriberClient(vertx, settings.concurrency(), settings.pipelining(), settings.connectTimeout()), ingress, subscription)
                 .get(settings.attemptTimeout().toMillis() + 60_000, TimeUnit.MILLISECONDS);
+        new DispatcherMeters(dispatcher, backlogs()).bindTo(registry);
         LOG.infof("Dispatching %d Trigger(s) from %s", triggers.size(), settings.triggers());
         if (!settings.statsInterval().isZero()) {
             statsTimer = vertx.setPeriodic(settings.statsInterval().toMillis(), id -> LOG.infof("Trigger counts: %s", dispatcher.stats()));
         }
     }
 
+    /** Each Trigger's backlog, read every backlog-interval from here on; none without an admin URL. */
+    private Function<TriggerSubscription, SubscriptionBacklog> backlogs() {
+        if (settings.adminUrl().isEmpty()) {
+            return subscription -> null;
+        }
+        HttpClient http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) settings.connectTimeout().toMillis())
+                .setMaxPoolSize(2).setKeepAliveTimeout((int) Math.max(1, settings.backlogInterval().toSeconds() * 2)));
+        Map<TriggerSubscription, SubscriptionBacklog> backlogs = new LinkedHashMap<>();
+        dispatcher.subscriptions().forEach(subscription -> backlogs.put(subscription,
+                new SubscriptionBacklog(subscription, settings.adminUrl().get(), http, settings.attemptTimeout())));
+        backlogs.values().forEach(SubscriptionBacklog::refresh);
+        backlogTimer = vertx.setPeriodic(settings.backlogInterval().toMillis(), id -> backlogs.values().forEach(SubscriptionBacklog::refresh));
+        return backlogs::get;
+    }
+
     void stop(@Observes ShutdownEvent shutdown) {
         if (statsTimer >= 0) {
             vertx.cancelTimer(statsTimer);
+        }
+        if (backlogTimer >= 0) {
+            vertx.cancelTimer(backlogTimer);
         }
         if (dispatcher != null) {
             dispatcher.close(settings.shutdownGrace());

@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -105,4 +106,15 @@ public interface DispatcherSettings {
     /** How often the counts of every Trigger are logged; 0 turns the log line off. */
     @WithDefault("30s")
     Duration statsInterval();
+
+    /**
+     * The Pulsar admin (web service) URL, e.g. {@code http://pulsar:8080}: with it, each Trigger's subscription backlog
+     * is read from the broker's topic stats every {@link #backlogInterval()} ({@code autoglm_dispatcher_backlog});
+     * without it there is no backlog figure.
+     */
+    Optional<URI> adminUrl();
+
+    /** How often each Trigger's subscription backlog is read (one stats request per topic the Trigger reads). */
+    @WithDefault("15s")
+    Duration backlogInterval();
 }

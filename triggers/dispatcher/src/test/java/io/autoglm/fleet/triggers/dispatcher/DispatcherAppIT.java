@@ -62,6 +62,19 @@ class DispatcherAppIT {
                 .body("totals.replies", equalTo(1))
                 .body("totals.deadLettered", equalTo(1))
                 .body("paused", anEmptyMap());
+        // the same counts, per Trigger, for Prometheus
+        assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
+                .contains("autoglm_dispatcher_received_total{trigger=\"fleet/heartbeat\"} 1.0")
+                .contains("autoglm_dispatcher_delivered_total{trigger=\"fleet/heartbeat\"} 1.0")
+                .contains("autoglm_dispatcher_replies_total{trigger=\"fleet/heartbeat\"} 1.0")
+                .contains("autoglm_dispatcher_dead_letters_total{trigger=\"fleet/registry\"} 1.0")
+                .contains("autoglm_dispatcher_delivery_seconds_count{trigger=\"fleet/heartbeat\"} 1.0")
+                .contains("autoglm_dispatcher_attempt_seconds_count{trigger=\"fleet/heartbeat\"} 1.0")
+                .contains("autoglm_dispatcher_attempt_seconds_count{trigger=\"fleet/registry\"} 1.0")
+                .contains("autoglm_dispatcher_delivery_seconds_bucket{trigger=\"fleet/heartbeat\",le=\"30.0\"} 1.0")
+                .contains("autoglm_dispatcher_in_flight{trigger=\"fleet/heartbeat\"} 0.0")
+                .contains("autoglm_dispatcher_paused{trigger=\"fleet/heartbeat\"} 0.0")
+                .doesNotContain("trigger=\"fleet/other-broker\"");
     }
 
     @Test
@@ -115,5 +128,15 @@ class DispatcherAppIT {
                 .body("paused.'fleet/gone'.deadLettering", equalTo(false))
                 .body("paused", not(hasKey("fleet/heartbeat")))
                 .body("triggers.'fleet/gone'.deadLettered", equalTo(0));
+        assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
+                .contains("autoglm_dispatcher_paused{trigger=\"fleet/gone\"} 1.0")
+                .contains("autoglm_dispatcher_in_flight{trigger=\"fleet/gone\"} 1.0");
+        // the held event is in the subscription's backlog, as the broker counts it; the heartbeat Trigger's is drained
+        long backlogDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!given().get("/q/metrics").then().extract().asString().contains("autoglm_dispatcher_backlog{trigger=\"fleet/gone\"} 1.0")) {
+            assertThat(System.nanoTime()).as("the backlog read from the broker").isLessThan(backlogDeadline);
+            Thread.sleep(200);
+        }
+        assertThat(given().get("/q/metrics").then().extract().asString()).contains("autoglm_dispatcher_backlog{trigger=\"fleet/heartbeat\"} 0.0");
     }
 }

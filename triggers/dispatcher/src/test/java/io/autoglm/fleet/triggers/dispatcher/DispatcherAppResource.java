@@ -76,7 +76,9 @@ public class DispatcherAppResource implements QuarkusTestResourceLifecycleManage
                     "autoglm.dispatcher.triggers", triggers.toString(),
                     "autoglm.dispatcher.namespace", "fleet",
                     "autoglm.dispatcher.subscribers.heartbeat", subscriber.uri().toString(),
-                    "autoglm.dispatcher.topic-discovery", "1s");
+                    "autoglm.dispatcher.topic-discovery", "1s",
+                    "autoglm.dispatcher.admin-url", endpoints.adminUrl(),
+                    "autoglm.dispatcher.backlog-interval", "1s");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -23,14 +23,16 @@ public class CallerToken implements BodyAdmission {
     private static final String KEY = CallerToken.class.getName();
 
     private final BearerTokens tokens;
+    private final SinkMetrics metrics;
 
     @Inject
-    CallerToken(JWTParser parser, SinkSettings settings) {
-        this(parser, settings.maxTokenLifetime(), Clock.systemUTC());
+    CallerToken(JWTParser parser, SinkSettings settings, SinkMetrics metrics) {
+        this(parser, settings.maxTokenLifetime(), Clock.systemUTC(), metrics);
     }
 
-    CallerToken(JWTParser parser, Duration maxLifetime, Clock clock) {
+    CallerToken(JWTParser parser, Duration maxLifetime, Clock clock, SinkMetrics metrics) {
         this.tokens = new BearerTokens(parser, maxLifetime, clock, "this sink");
+        this.metrics = metrics;
     }
 
     /** The verified token of the request, once admitted. */
@@ -45,6 +47,7 @@ public class CallerToken implements BodyAdmission {
             context.put(KEY, verified.token());
             return null;
         }
+        metrics.refused(SinkMetrics.Refusal.UNAUTHENTICATED, null);
         if (verdict instanceof BearerTokens.Refused refused) {
             context.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
             return SinkProblem.unauthenticated("the bearer token was refused (" + refused.reason()

@@ -40,11 +40,13 @@ public class IngressRoute {
 
     private final EventIngress ingress;
     private final SinkSettings settings;
+    private final SinkMetrics metrics;
     private final EventValidator validator = EventValidator.standard();
 
-    IngressRoute(EventIngress ingress, SinkSettings settings) {
+    IngressRoute(EventIngress ingress, SinkSettings settings, SinkMetrics metrics) {
         this.ingress = ingress;
         this.settings = settings;
+        this.metrics = metrics;
     }
 
     /** What the sink answers with 202. */
@@ -77,24 +79,30 @@ public class IngressRoute {
             context.fail(new IllegalStateException("no verified token for " + context.normalizedPath()));
             return;
         }
-        TenantAccess.Decision access = TenantAccess.decide(settings.tenantClaim(), BearerTokens.claim(token, settings.tenantClaim()), pathTenant);
+        Optional<String> callerTenant = BearerTokens.claim(token, settings.tenantClaim());
+        TenantAccess.Decision access = TenantAccess.decide(settings.tenantClaim(), callerTenant, pathTenant);
         if (!access.allowed()) {
+            metrics.refused(SinkMetrics.Refusal.FORBIDDEN, callerTenant.orElse(null));
             SinkProblem.forbidden(access.refusal()).answer(context);
             return;
         }
         Buffer body = context.body() == null ? null : context.body().buffer();
         String contentType = context.request().getHeader("Content-Type");
+        metrics.received(access.tenant(), body == null ? 0 : body.length());
         Submission submission = Submission.of(HttpEvents.read(validator, context.request().headers(),
                 body == null ? new byte[0] : body.getBytes()), HttpEvents.Mode.of(contentType) == HttpEvents.Mode.BATCH);
         if (!submission.valid()) {
             LOG.debugf("refused %d problem(s) from tenant %s", submission.problems().size(), access.tenant());
+            metrics.refused(SinkMetrics.Refusal.INVALID, access.tenant());
             SinkProblem.invalidEvents(submission.problems()).answer(context);
             return;
         }
         List<CloudEvent> events = submission.events();
+        long start = System.nanoTime();
         (deadLetters ? ingress.deadLetterAll(events, access.tenant()) : ingress.publishAll(events, access.tenant()))
                 .whenComplete((written, failure) -> {
                     if (failure == null) {
+                        metrics.written(access.tenant(), events.size(), deadLetters, start);
                         context.response().setStatusCode(202).putHeader("Content-Type", "application/json")
                                 .end(new String(EventJson.write(new Accepted(events.size(), access.tenant(),
                                         events.stream().map(CloudEvent::getId).toList())), StandardCharsets.UTF_8));
@@ -102,6 +110,7 @@ public class IngressRoute {
                     }
                     Throwable cause = Failures.unwrap(failure);
                     if (cause instanceof IngressUnavailableException) {
+                        metrics.refused(SinkMetrics.Refusal.UNAVAILABLE, access.tenant());
                         LOG.warnf("503 for %d event(s) of tenant %s: %s", events.size(), access.tenant(), cause.getMessage());
                         context.response().putHeader("Retry-After", "1");
                         SinkProblem.unavailable(cause.getMessage()).answer(context);

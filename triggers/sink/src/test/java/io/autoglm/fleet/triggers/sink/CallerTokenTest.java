@@ -4,6 +4,7 @@ import io.autoglm.fleet.triggers.testing.TestTokens;
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.ParseException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -35,7 +36,7 @@ class CallerTokenTest {
 
     @Test
     void aTokenGoodForLongerThanTheMaximumIsRefusedForItsLifetime() throws Exception {
-        CallerToken caller = new CallerToken(parser, Duration.ofHours(24), Clock.systemUTC());
+        CallerToken caller = new CallerToken(parser, Duration.ofHours(24), Clock.systemUTC(), new SinkMetrics(new SimpleMeterRegistry()));
         assertThat(caller.lifetimeRefusal(parser.parse(TestTokens.everlastingToken("acme"))))
                 .isEqualTo("it is valid for longer than the PT24H this sink accepts");
         assertThat(caller.lifetimeRefusal(parser.parse(TestTokens.token("acme")))).isNull();

@@ -160,6 +160,32 @@ class IngressSinkIT {
     }
 
     @Test
+    void metricsCountWhatWasAcceptedAndRefusedPerTenant() {
+        // a tenant of its own: the other tests' traffic does not move these lines
+        for (int i = 0; i < 3; i++) {
+            binary(as("initech"), heartbeat("initech", "metered-" + i)).post("/").then().statusCode(202);
+        }
+        as("initech").contentType("application/cloudevents-batch+json")
+                .body(batch(heartbeat("initech", "metered-batch-1"), heartbeat("initech", "metered-batch-2")))
+                .post("/").then().statusCode(202);
+        binary(as("initech"), heartbeat("globex", "metered-forbidden")).post("/tenants/globex").then().statusCode(403);
+        as("initech").contentType("application/cloudevents+json").body("{\"specversion\":\"1.0\"}").post("/").then().statusCode(400);
+        as("initech").contentType("application/cloudevents+json").body("{\"specversion\":\"1.0\"}").post("/").then().statusCode(400);
+        binary(given(), heartbeat("initech", "metered-no-token")).post("/").then().statusCode(401);
+
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+
+        assertThat(metrics)
+                .contains("autoglm_sink_events_total{outcome=\"accepted\",tenant=\"initech\"} 5.0")
+                .contains("autoglm_sink_requests_refused_total{reason=\"forbidden\",tenant=\"initech\"} 1.0")
+                .contains("autoglm_sink_requests_refused_total{reason=\"invalid\",tenant=\"initech\"} 2.0")
+                .contains("autoglm_sink_publish_seconds_count{tenant=\"initech\"} 4.0")
+                .contains("autoglm_sink_publish_seconds_bucket{tenant=\"initech\",le=\"30.0\"} 4.0")
+                .contains("autoglm_sink_request_size_bytes_count{tenant=\"initech\"} 6.0")
+                .containsPattern("autoglm_sink_requests_refused_total\\{reason=\"unauthenticated\",tenant=\"unknown\"} [1-9]");
+    }
+
+    @Test
     void withoutAValidTokenTheAnswerIs401() {
         CloudEvent event = heartbeat("acme", "no-token");
         binary(given(), event).post("/").then().statusCode(401).header("WWW-Authenticate", "Bearer")
@@ -193,6 +219,8 @@ class IngressSinkIT {
         String large = "[" + "{}, ".repeat(100_000) + "{}]";
         as("acme").contentType("application/cloudevents-batch+json").body(large).post("/").then()
                 .statusCode(413).contentType(ProblemDetails.MEDIA_TYPE).body("detail", containsString("256 KiB"));
+        assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
+                .containsPattern("autoglm_http_requests_refused_total\\{reason=\"too_large\"} [1-9]");
     }
 
     @Inject
