@@ -1,5 +1,13 @@
 package io.autoglm.fleet.functions.agent;
 
+import io.autoglm.fleet.events.agent.UnparseableReplyException;
+import io.autoglm.fleet.events.command.CommandDeclined;
+import io.autoglm.fleet.events.command.DeclineReason;
+import io.autoglm.fleet.events.command.Requirements;
+import io.autoglm.fleet.events.command.RoutingStrategy;
+import io.autoglm.fleet.events.task.TaskRequested;
+import io.autoglm.fleet.agent.TaskSession;
+import java.util.List;
 import io.autoglm.fleet.events.EventFamily;
 import io.autoglm.fleet.events.EventType;
 import io.autoglm.fleet.events.Events;
@@ -101,20 +109,139 @@ class AgentFunctionIT {
         return new InferenceCompleted(request.requestId(), request.model().split("@")[0], 1, null, null, "remote", 1, 0, 300, result);
     }
 
+    /** {@code deviceId} registered in {@code tenant}'s registry and ONLINE in its liveness table. */
+    private void onlinePhone(PulsarClient client, String tenant, String deviceId) throws Exception {
+        var registry = PulsarStateTopic.registry(client, topics);
+        var liveness = PulsarStateTopic.liveness(client, topics);
+        registry.table(tenant).get(20, TimeUnit.SECONDS).put(deviceId, AgentFixtures.phone(tenant, deviceId)).get(20, TimeUnit.SECONDS);
+        liveness.table(tenant).get(20, TimeUnit.SECONDS).put(deviceId, AgentFixtures.online(tenant, deviceId)).get(20, TimeUnit.SECONDS);
+        registry.close();
+        liveness.close();
+    }
+
+    private Consumer<byte[]> reader(PulsarClient client, EventFamily family, String name) throws Exception {
+        return client.newConsumer(Schema.BYTES).topic(topics.events(tenant, family)).subscriptionName(name)
+                .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe();
+    }
+
+    /** The model's reply as the inference function makes one of a text that is no action: the raw text and what is wrong. */
+    private static InferenceCompleted unparseable(InferenceRequested request, String text) {
+        String why;
+        try {
+            ActionGrammar.parse(text);
+            throw new IllegalArgumentException("not a bad reply: " + text.substring(0, Math.min(80, text.length())));
+        } catch (UnparseableReplyException e) {
+            why = e.reason();
+        }
+        AgentStepResult result = new AgentStepResult(text, null, null, null, why, 40, 300, 900, 12);
+        return new InferenceCompleted(request.requestId(), request.model().split("@")[0], 1, null, null, "remote", 1, 0, 300, result);
+    }
+
+    /** The next command, which must be of {@code type}, answered done (an observation with screenshot {@code n}). */
+    private CommandDispatched answer(Consumer<byte[]> commands, AgentAction type, int n) throws Exception {
+        CommandDispatched command = Events.payload(next(commands), CommandDispatched.class);
+        assertThat(command.action().type()).as(command.commandId()).isEqualTo(type);
+        post(EventType.COMMAND_COMPLETED, done(command, n));
+        return command;
+    }
+
+    @Test
+    @Timeout(90)
+    void everyBadModelReplyOfTheCorpusIsAFailedStepWithItsRawTextAndTheTaskGoesOn() throws Exception {
+        List<String> corpus = List.of(
+                "",
+                "The Settings app is open; next I would look for the Wi-Fi entry and turn it on.",
+                "<think>the switch is there</think><answer>do(action=\"Tap\", elem",
+                "do(action=\"Tap\", element=[1200,300])",
+                "do(action=\"Click\", element=[500,500])",
+                "<think>" + "so much to think about. ".repeat(1300) + "</think><answer>do(action=\"Tap\"");
+        try (PulsarClient client = SharedPulsarBroker.endpoints().clientBuilder().build()) {
+            onlinePhone(client, tenant, device);
+            Consumer<byte[]> commands = reader(client, EventFamily.DEVICE_COMMAND, "it-device");
+            Consumer<byte[]> inference = reader(client, EventFamily.INFERENCE, "it-model");
+            post(EventType.TASK_REQUESTED, new TaskRequested("t-bad", "open Settings and turn on Wi-Fi", null, Requirements.ANY,
+                    RoutingStrategy.LOAD_BALANCE, null, 40, null, false, "en"));
+
+            int screen = 0;
+            for (String bad : corpus) {
+                answer(commands, AgentAction.OBSERVE, ++screen);
+                post(EventType.INFERENCE_COMPLETED, unparseable(Events.payload(next(inference), InferenceRequested.class), bad));
+                // one bad reply is a failed step: the next step observes and asks again
+                answer(commands, AgentAction.OBSERVE, ++screen);
+                post(EventType.INFERENCE_COMPLETED, model(Events.payload(next(inference), InferenceRequested.class), "do(action=\"Back\")"));
+                answer(commands, AgentAction.BACK, 0);
+            }
+            // an action the device cannot do: declined by the device, a failed step too
+            answer(commands, AgentAction.OBSERVE, ++screen);
+            post(EventType.INFERENCE_COMPLETED, model(Events.payload(next(inference), InferenceRequested.class),
+                    "do(action=\"Double Tap\", element=[500,500])"));
+            CommandDispatched doubleTap = Events.payload(next(commands), CommandDispatched.class);
+            assertThat(doubleTap.action().type()).isEqualTo(AgentAction.DOUBLE_TAP);
+            post(EventType.COMMAND_DECLINED, new CommandDeclined(doubleTap.commandId(), device, DeclineReason.UNSUPPORTED_ACTION,
+                    "this phone has no double tap", Instant.now()));
+            answer(commands, AgentAction.OBSERVE, ++screen);
+            post(EventType.INFERENCE_COMPLETED, model(Events.payload(next(inference), InferenceRequested.class), "finish(message=\"Wi-Fi is on\")"));
+
+            var read = given().header("Authorization", "Bearer " + TestTokens.token(tenant)).get("/tasks/t-bad").then().statusCode(200)
+                    .body("state", equalTo("COMPLETED"))
+                    .body("outcome", equalTo("Wi-Fi is on"))
+                    .extract().jsonPath();
+            List<Map<String, Object>> timeline = read.getList("timeline");
+            List<Map<String, Object>> failed = timeline.stream().filter(step -> step.get("unparseable") != null).toList();
+            assertThat(failed).as("one failed step per bad reply").hasSize(corpus.size());
+            for (int i = 0; i < corpus.size(); i++) {
+                String raw = corpus.get(i);
+                assertThat((String) failed.get(i).get("raw")).as("the raw text of bad reply %d", i)
+                        .isEqualTo(raw.length() <= TaskSession.MAX_RAW ? raw : raw.substring(0, TaskSession.MAX_RAW));
+                assertThat(failed.get(i).get("action")).isNull();
+            }
+            assertThat(timeline).anySatisfy(step -> {
+                assertThat(step.get("commandId")).isEqualTo(doubleTap.commandId());
+                assertThat(step.get("outcome")).isEqualTo("REJECTED");
+            });
+            commands.close();
+            inference.close();
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aTaskNeverRunsOnAnotherTenantsDeviceAndAnotherTenantCannotReadIt() throws Exception {
+        String other = "other-" + UUID.randomUUID().toString().substring(0, 8);
+        try (PulsarClient client = SharedPulsarBroker.endpoints().clientBuilder().build()) {
+            onlinePhone(client, other, "d-" + other); // the only phone online is the other tenant's
+            Consumer<byte[]> commands = reader(client, EventFamily.DEVICE_COMMAND, "it-device");
+            post(EventType.TASK_REQUESTED, new TaskRequested("t-mine", "open Settings", null, Requirements.ANY, RoutingStrategy.LOAD_BALANCE,
+                    null, 10, null, false, "en"));
+
+            String path = "/tasks/t-mine";
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (given().header("Authorization", "Bearer " + TestTokens.token(tenant)).get(path).statusCode() != 200 && System.nanoTime() < until) {
+                Thread.sleep(100); // the request is decided as it is posted; its row is read back from the table
+            }
+            given().header("Authorization", "Bearer " + TestTokens.token(tenant)).get(path).then().statusCode(200)
+                    .body("state", equalTo("FAILED"))
+                    .body("failure", equalTo("NO_DEVICE"));
+            assertThat(commands.receive(1, TimeUnit.SECONDS)).as("nothing was sent to a device of this tenant").isNull();
+            try (Consumer<byte[]> theirs = client.newConsumer(Schema.BYTES).topic(topics.events(other, EventFamily.DEVICE_COMMAND))
+                    .subscriptionName("it-other").subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe()) {
+                assertThat(theirs.receive(1, TimeUnit.SECONDS)).as("nor to the other tenant's device").isNull();
+            }
+            given().header("Authorization", "Bearer " + TestTokens.token(other)).get(path).then().statusCode(404);
+            given().header("Authorization", "Bearer " + TestTokens.token(other)).get("/tenants/" + tenant + path).then().statusCode(403);
+            given().header("Authorization", "Bearer " + TestTokens.token(other)).get("/tasks").then().statusCode(200)
+                    .body("tasks.taskId", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem("t-mine")));
+            commands.close();
+        }
+    }
+
     @Test
     @Timeout(60)
     void aTaskRunsOnARegisteredOnlineDeviceToCompletedAndARedeliveredOutcomeMakesNoSecondStep() throws Exception {
         try (PulsarClient client = SharedPulsarBroker.endpoints().clientBuilder().build()) {
-            var registry = PulsarStateTopic.registry(client, topics);
-            var liveness = PulsarStateTopic.liveness(client, topics);
-            registry.table(tenant).get(20, TimeUnit.SECONDS).put(device, AgentFixtures.phone(tenant, device)).get(20, TimeUnit.SECONDS);
-            liveness.table(tenant).get(20, TimeUnit.SECONDS).put(device, AgentFixtures.online(tenant, device)).get(20, TimeUnit.SECONDS);
-            registry.close();
-            liveness.close();
-            Consumer<byte[]> commands = client.newConsumer(Schema.BYTES).topic(topics.events(tenant, EventFamily.DEVICE_COMMAND))
-                    .subscriptionName("it-device").subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe();
-            Consumer<byte[]> inference = client.newConsumer(Schema.BYTES).topic(topics.events(tenant, EventFamily.INFERENCE))
-                    .subscriptionName("it-model").subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe();
+            onlinePhone(client, tenant, device);
+            Consumer<byte[]> commands = reader(client, EventFamily.DEVICE_COMMAND, "it-device");
+            Consumer<byte[]> inference = reader(client, EventFamily.INFERENCE, "it-model");
 
             post(EventType.TASK_REQUESTED, task("t1", null));
 
