@@ -1,5 +1,7 @@
 package io.autoglm.fleet.functions.agent;
 
+import io.autoglm.fleet.events.device.DeviceStatusChanged;
+import io.autoglm.fleet.events.device.LivenessStatus;
 import io.autoglm.fleet.events.agent.UnparseableReplyException;
 import io.autoglm.fleet.events.command.CommandDeclined;
 import io.autoglm.fleet.events.command.DeclineReason;
@@ -99,7 +101,7 @@ class AgentFunctionIT {
     private CommandCompleted done(CommandDispatched command, int n) {
         Instant now = Instant.now();
         Observation observation = command.action().type() == AgentAction.OBSERVE ? Observation.stored(screenshot(n), "com.android.settings") : null;
-        return new CommandCompleted(command.commandId(), device, "done", observation, new CommandTimings(now, now, now.plusMillis(30)));
+        return new CommandCompleted(command.commandId(), command.deviceId(), "done", observation, new CommandTimings(now, now, now.plusMillis(30)));
     }
 
     /** The model's answer to a request, as the inference function makes it: the reply's text, parsed by the action grammar. */
@@ -232,6 +234,51 @@ class AgentFunctionIT {
             given().header("Authorization", "Bearer " + TestTokens.token(other)).get("/tasks").then().statusCode(200)
                     .body("tasks.taskId", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem("t-mine")));
             commands.close();
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aDeviceThatGoesOfflineMidTaskHandsTheTaskToAnotherWithItsHistoryAtOnce() throws Exception {
+        String second = device + "-b";
+        try (PulsarClient client = SharedPulsarBroker.endpoints().clientBuilder().build()) {
+            onlinePhone(client, tenant, device);
+            onlinePhone(client, tenant, second);
+            Consumer<byte[]> commands = reader(client, EventFamily.DEVICE_COMMAND, "it-device");
+            Consumer<byte[]> inference = reader(client, EventFamily.INFERENCE, "it-model");
+            post(EventType.TASK_REQUESTED, new TaskRequested("t-lost", "open Settings and turn on Wi-Fi", null, Requirements.ANY,
+                    RoutingStrategy.LOAD_BALANCE, null, 10, null, false, "en"));
+
+            String first = answer(commands, AgentAction.OBSERVE, 1).deviceId();
+            post(EventType.INFERENCE_COMPLETED, model(Events.payload(next(inference), InferenceRequested.class), "do(action=\"Tap\", element=[500,500])"));
+            CommandDispatched tap = Events.payload(next(commands), CommandDispatched.class);
+            assertThat(tap.deviceId()).isEqualTo(first);
+            // the tap never comes back: the device went offline, as the heartbeat function announces it
+            long lost = System.nanoTime();
+            CloudEvent offline = Events.newEvent(EventType.DEVICE_STATUS_CHANGED, SOURCE, tenant, first, new DeviceStatusChanged(first, tenant,
+                    LivenessStatus.ONLINE, LivenessStatus.OFFLINE, "no heartbeat for 3 s", 7, Instant.now(), Instant.now())).build();
+            given().headers(HttpForms.binaryHeaders(offline)).body(HttpForms.binaryBody(offline)).post("/").then().statusCode(204);
+
+            CommandDispatched observe = Events.payload(next(commands), CommandDispatched.class);
+            long handedOverMs = (System.nanoTime() - lost) / 1_000_000;
+            String other = first.equals(device) ? second : device;
+            assertThat(observe.deviceId()).as("the step is taken again on the other phone").isEqualTo(other);
+            assertThat(observe.action().type()).isEqualTo(AgentAction.OBSERVE);
+            assertThat(handedOverMs).as("handed over in the decision that learnt of the loss").isLessThan(5_000);
+            System.out.printf("t-lost: the step went to %s %d ms after %s was announced OFFLINE%n", other, handedOverMs, first);
+            post(EventType.COMMAND_COMPLETED, new CommandCompleted(observe.commandId(), other, "done",
+                    Observation.stored(screenshot(2), "com.android.settings"), new CommandTimings(Instant.now(), Instant.now(), Instant.now())));
+            InferenceRequested again = Events.payload(next(inference), InferenceRequested.class);
+            assertThat(again.agent().history()).as("the history came along").hasSize(1);
+            post(EventType.INFERENCE_COMPLETED, model(again, "finish(message=\"done\")"));
+
+            given().header("Authorization", "Bearer " + TestTokens.token(tenant)).get("/tasks/t-lost").then().statusCode(200)
+                    .body("state", equalTo("COMPLETED"))
+                    .body("deviceId", equalTo(other))
+                    .body("handOvers", equalTo(1))
+                    .body("lostDevices", contains(first));
+            commands.close();
+            inference.close();
         }
     }
 
