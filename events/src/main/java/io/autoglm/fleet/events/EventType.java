@@ -109,6 +109,7 @@ public enum EventType {
     TASK_COMPLETED("task.completed", TaskCompleted.class, EventFamily.TASK_STATUS),
     TASK_FAILED("task.failed", TaskFailed.class, EventFamily.TASK_STATUS),
     TASK_CANCELED("task.canceled", TaskCanceled.class, EventFamily.TASK_STATUS),
+    TASK_CANCEL_REJECTED("task.cancel.rejected", Rejection.class, EventFamily.TASK_STATUS),
     TASK_TIMER("task.timer", TaskTimer.class, EventFamily.TASK_TIMER);
 
     /** Prefix of every type string. */

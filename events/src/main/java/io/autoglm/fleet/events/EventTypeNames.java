@@ -60,6 +60,7 @@ public final class EventTypeNames {
     public static final String TASK_COMPLETED = EventType.TYPE_PREFIX + "task.completed";
     public static final String TASK_FAILED = EventType.TYPE_PREFIX + "task.failed";
     public static final String TASK_CANCELED = EventType.TYPE_PREFIX + "task.canceled";
+    public static final String TASK_CANCEL_REJECTED = EventType.TYPE_PREFIX + "task.cancel.rejected";
     public static final String TASK_TIMER = EventType.TYPE_PREFIX + "task.timer";
 
     private EventTypeNames() {

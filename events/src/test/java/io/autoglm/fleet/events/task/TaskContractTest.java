@@ -31,7 +31,7 @@ class TaskContractTest {
         assertThat(families.get(EventFamily.TASK)).containsExactlyInAnyOrder("io.autoglm.task.requested", "io.autoglm.task.cancel.requested",
                 "io.autoglm.task.confirmation.given", "io.autoglm.task.confirmation.refused", "io.autoglm.task.takeover.done");
         assertThat(families.get(EventFamily.TASK_TIMER)).containsExactly("io.autoglm.task.timer");
-        assertThat(families.get(EventFamily.TASK_STATUS)).hasSize(8);
+        assertThat(families.get(EventFamily.TASK_STATUS)).hasSize(9).contains("io.autoglm.task.cancel.rejected");
         assertThat(families.keySet()).containsExactlyInAnyOrder(EventFamily.TASK, EventFamily.TASK_STATUS, EventFamily.TASK_TIMER);
         assertThat(EventType.TASK_REQUESTED.tenantScoped()).isTrue();
     }

@@ -1,9 +1,12 @@
 package io.autoglm.fleet.functions.agent;
 
+import io.autoglm.fleet.agent.Decision;
 import io.autoglm.fleet.agent.TaskInput;
+import io.autoglm.fleet.agent.Verdict;
 import io.autoglm.fleet.events.EventType;
 import io.autoglm.fleet.events.EventTypeNames;
 import io.autoglm.fleet.events.Problem;
+import io.autoglm.fleet.events.Rejection;
 import io.autoglm.fleet.events.command.CommandCompleted;
 import io.autoglm.fleet.events.command.CommandDeclined;
 import io.autoglm.fleet.events.command.CommandEnded;
@@ -67,7 +70,24 @@ public class AgentFunction {
     @Funq
     @CloudEventMapping(trigger = EventTypeNames.TASK_CANCEL_REQUESTED)
     public Uni<CloudEvent<Object>> cancel(CloudEvent<TaskCancelRequested> event) {
-        return apply(tenant(event), () -> new TaskInput.CancelRequested(event.data()));
+        String tenant = tenant(event);
+        TaskInput input = taken(() -> new TaskInput.CancelRequested(event.data()));
+        return Uni.createFrom().completionStage(() -> tasks.apply(tenant, input)).map(decided -> cancelRejected(event, tenant, decided));
+    }
+
+    /**
+     * A cancel that found nothing to cancel (no such task in the tenant, or it had ended) is answered with {@code
+     * task.cancel.rejected} saying so; one the task takes (now or at its next step boundary) has no reply.
+     */
+    static CloudEvent<Object> cancelRejected(CloudEvent<TaskCancelRequested> event, String tenant, Decision decided) {
+        if (decided == null || decided.verdict() != Verdict.IGNORED || (decided.record() != null && !decided.record().ended())) {
+            return null;
+        }
+        String taskId = event.data().taskId();
+        String why = decided.record() == null ? "no task " + taskId + " in tenant " + tenant + ": nothing to cancel"
+                : "task " + taskId + " already ended " + decided.record().state() + " at " + decided.record().updatedAt() + ": nothing to cancel";
+        Rejection rejection = new Rejection(event.id(), EventType.TASK_CANCEL_REQUESTED.type(), taskId, List.of(new Problem("data.taskId", why)));
+        return Replies.reply(EventType.TASK_CANCEL_REJECTED, rejection, tenant, taskId);
     }
 
     @Funq
@@ -175,13 +195,16 @@ public class AgentFunction {
     }
 
     private Uni<CloudEvent<Object>> apply(String tenant, Supplier<TaskInput> input) {
-        TaskInput taken;
+        TaskInput taken = taken(input);
+        return Uni.createFrom().completionStage(() -> tasks.apply(tenant, taken)).map(decided -> null);
+    }
+
+    private static TaskInput taken(Supplier<TaskInput> input) {
         try {
-            taken = input.get();
+            return input.get();
         } catch (IllegalArgumentException e) { // an input the session cannot take: the sender's fault
             throw new InvalidEventException(List.of(new Problem("data", e.getMessage())));
         }
-        return Uni.createFrom().completionStage(() -> tasks.apply(tenant, taken)).map(decided -> null);
     }
 
     /** The event's tenant; the contract's validation at the edge has already refused an event without one. */

@@ -12,6 +12,7 @@ import io.autoglm.fleet.events.command.CommandState;
 import io.autoglm.fleet.events.device.DeviceStatusChanged;
 import io.autoglm.fleet.events.device.LivenessStatus;
 import io.autoglm.fleet.events.inference.InferenceCompleted;
+import io.autoglm.fleet.events.task.TaskCancelRequested;
 import io.autoglm.fleet.events.task.TaskFailureReason;
 import io.autoglm.fleet.events.task.TaskState;
 import io.cloudevents.CloudEvent;
@@ -27,6 +28,7 @@ import java.util.List;
 import static io.autoglm.fleet.functions.agent.AgentFixtures.task;
 import static io.autoglm.fleet.functions.agent.TestTenant.post;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 @QuarkusTest
@@ -88,6 +90,26 @@ class AgentFunctionTest {
         assertThat(acme.record("t1").failure()).isEqualTo(TaskFailureReason.DEVICE_LOST_NO_OTHER);
         assertThat(acme.record("t1").outcome()).contains("it went OFFLINE (no heartbeat for 30 s)");
         assertThat(TestState.RESERVATIONS.tableOf(acme.tenant).get(acme.device)).isEmpty();
+    }
+
+    @Test
+    void aCancelWithNothingToCancelIsRejectedSayingWhyAndOneTakenHasNoReply() {
+        post(acme.event(EventType.TASK_CANCEL_REQUESTED, new TaskCancelRequested("t-none", "stop", "operator"))).then().statusCode(200)
+                .header("ce-type", EventType.TASK_CANCEL_REJECTED.type())
+                .header("ce-partitionkey", "t-none")
+                .body("requestType", equalTo(EventType.TASK_CANCEL_REQUESTED.type()))
+                .body("subject", equalTo("t-none"))
+                .body("problems[0].message", equalTo("no task t-none in tenant " + acme.tenant + ": nothing to cancel"));
+
+        post(acme.event(EventType.TASK_REQUESTED, task("t1", null))).then().statusCode(204);
+        post(acme.event(EventType.TASK_CANCEL_REQUESTED, new TaskCancelRequested("t1", "wrong phone", "operator"))).then().statusCode(204);
+        assertThat(acme.record("t1").state()).isIn(TaskState.CANCELED, TaskState.RUNNING); // at once, or at its next step boundary
+        post(acme.completed(1)).then().statusCode(204);
+        assertThat(acme.record("t1").state()).isEqualTo(TaskState.CANCELED);
+
+        post(acme.event(EventType.TASK_CANCEL_REQUESTED, new TaskCancelRequested("t1", "again", "operator"))).then().statusCode(200)
+                .header("ce-type", EventType.TASK_CANCEL_REJECTED.type())
+                .body("problems[0].message", org.hamcrest.Matchers.startsWith("task t1 already ended CANCELED at "));
     }
 
     @Test
