@@ -7,8 +7,10 @@ import java.util.function.Supplier;
 
 /**
  * Runs asynchronous work one at a time per key, in the order it was submitted, and different keys in
- * parallel: a read-decide-write on one device's state never interleaves with another for the same device.
- * Keys with nothing queued take no memory.
+ * parallel: a read-decide-write on one device's state never interleaves with another for the same device, and
+ * the dispatcher keeps a device's events in order while they are delivered, retried or dead-lettered. Work starts
+ * when the previous work of its key has finished, however it finished; work without a key runs at once. Keys
+ * with nothing queued take no memory.
  */
 public final class KeySequencer {
 
@@ -16,16 +18,13 @@ public final class KeySequencer {
 
     /** Starts {@code work} once everything submitted earlier for {@code key} has finished (either way). */
     public <T> CompletableFuture<T> submit(String key, Supplier<? extends CompletableFuture<T>> work) {
+        if (key == null) {
+            return run(work);
+        }
         CompletableFuture<T> result = new CompletableFuture<>();
         CompletableFuture<?> previous = tails.put(key, result);
         CompletableFuture<?> start = previous == null ? CompletableFuture.completedFuture(null) : previous.handle((value, failure) -> null);
-        start.thenCompose(ready -> {
-            try {
-                return work.get();
-            } catch (RuntimeException e) {
-                return CompletableFuture.<T>failedFuture(e);
-            }
-        }).whenComplete((value, failure) -> {
+        start.thenCompose(ready -> run(work)).whenComplete((value, failure) -> {
             tails.remove(key, result);
             if (failure != null) {
                 result.completeExceptionally(failure);
@@ -34,6 +33,14 @@ public final class KeySequencer {
             }
         });
         return result;
+    }
+
+    private static <T> CompletableFuture<T> run(Supplier<? extends CompletableFuture<T>> work) {
+        try {
+            return work.get();
+        } catch (RuntimeException | Error e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** Keys with work queued or running. */

@@ -48,4 +48,39 @@ class KeySequencerTest {
         assertThat(failing).isCompletedExceptionally();
         assertThat(next.join()).isEqualTo("fine");
     }
+
+    @Test
+    void workThatFailsLaterDoesNotStopTheNextOfItsKey() {
+        CompletableFuture<String> failing = new CompletableFuture<>();
+        CompletableFuture<String> first = sequencer.submit("d1", () -> failing);
+        CompletableFuture<String> second = sequencer.submit("d1", () -> CompletableFuture.completedFuture("fine"));
+        assertThat(second).isNotDone();
+
+        failing.completeExceptionally(new IllegalStateException("failed"));
+
+        assertThat(first).isCompletedExceptionally();
+        assertThat(second.join()).isEqualTo("fine");
+        assertThat(sequencer.activeKeys()).isZero();
+    }
+
+    @Test
+    void workWithoutAKeyRunsAtOnceAndAnErrorFailsOnlyIt() {
+        List<String> log = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> pending = new CompletableFuture<>();
+        sequencer.submit(null, () -> {
+            log.add("x");
+            return pending;
+        });
+        sequencer.submit(null, () -> {
+            log.add("y");
+            return pending;
+        });
+        CompletableFuture<Void> error = sequencer.submit(null, () -> {
+            throw new AssertionError("an error");
+        });
+
+        assertThat(log).containsExactly("x", "y");
+        assertThat(error).isCompletedExceptionally();
+        assertThat(sequencer.activeKeys()).isZero();
+    }
 }

@@ -1,13 +1,14 @@
 package io.autoglm.fleet.triggers.dispatch;
 
-import io.autoglm.fleet.events.Failures;
 import io.autoglm.fleet.events.Events;
 import io.autoglm.fleet.events.Extensions;
+import io.autoglm.fleet.events.Failures;
 import io.autoglm.fleet.events.pulsar.PulsarMessageFactory;
 import io.autoglm.fleet.events.pulsar.PulsarProperties;
 import io.autoglm.fleet.events.pulsar.Topics;
 import io.autoglm.fleet.events.validation.EventValidator;
 import io.autoglm.fleet.events.validation.Validation;
+import io.autoglm.fleet.state.KeySequencer;
 import io.autoglm.fleet.triggers.ingress.EventIngress;
 import io.autoglm.fleet.triggers.knative.EventAttributes;
 import io.autoglm.fleet.triggers.knative.Trigger;
@@ -84,7 +85,7 @@ public final class TriggerSubscription implements AutoCloseable {
     private final Duration maxPause;
     private final int maxPending;
     private final Semaphore pending;
-    private final KeyedSequencer sequencer = new KeyedSequencer();
+    private final KeySequencer sequencer = new KeySequencer();
     private final DispatchStats stats = new DispatchStats();
     private final Thread receiver;
     private final ScheduledExecutorService timers;
