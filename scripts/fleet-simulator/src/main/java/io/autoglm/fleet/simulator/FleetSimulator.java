@@ -50,12 +50,16 @@ public final class FleetSimulator {
                 new SimulatedAgentModel(options.agentModelBadReplies(), options.seed()), options.agentModelLatency(), options.seed());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("The simulated agent model " + SimulatedAgentModel.NAME + " answered " + agentModel.replies() + " requests");
-            agentModel.close();
+            stop(agentModel);
             stopped.countDown();
         }, "agent-model-stop"));
         describe(agentModel, options);
         stopped.await();
+    }
+
+    private static void stop(AgentModelEndpoint agentModel) {
+        System.out.println("The simulated agent model " + SimulatedAgentModel.NAME + " answered " + agentModel.replies() + " requests");
+        agentModel.close();
     }
 
     private static void describe(AgentModelEndpoint agentModel, SimulatorOptions options) {
@@ -206,8 +210,7 @@ public final class FleetSimulator {
             StatusBoard.summary(Duration.ofNanos(System.nanoTime() - startNanos), status.snapshot(), options.missing())
                     .forEach(System.out::println);
             if (agentModel != null) {
-                System.out.println("The simulated agent model " + SimulatedAgentModel.NAME + " answered " + agentModel.replies() + " requests");
-                agentModel.close();
+                stop(agentModel);
             }
             System.out.flush();
             observer.close();

@@ -57,6 +57,9 @@ public final class LocalStack {
     public static final List<String> GATEWAY_JVM = List.of("-Xms32m", "-Xmx128m", "-XX:MaxDirectMemorySize=64m", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:ReservedCodeCacheSize=64m", "-XX:+ExitOnOutOfMemoryError");
     private static final int GATEWAY_REPLICAS = 2;
+    /** The simulated agent model's process: part of the simulation, so its cost is the load's, not the stack's. */
+    static final String AGENT_MODEL = "agent-model";
+
     /** The control-plane functions, as in knative/base/functions and measured in BENCHMARKS.md (Memory); the heartbeat function adds C2. */
     public static final List<String> CONTROL_JVM = List.of("-Xms32m", "-Xmx96m", "-XX:MaxDirectMemorySize=32m", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:+ExitOnOutOfMemoryError");
@@ -267,14 +270,14 @@ public final class LocalStack {
         if (model.simulated()) {
             Path jar = repo.resolve("scripts/fleet-simulator/target/fleet-simulator.jar");
             if (!Files.isRegularFile(jar)) {
-                say("  %-19s not built (%s): the inference function serves the seed model only", "agent-model", repo.relativize(jar));
+                say("  %-19s not built (%s): the inference function serves the seed model only", AGENT_MODEL, repo.relativize(jar));
                 return false;
             }
             if (!portFree(model.port())) {
-                say("  %-19s port %d of 127.0.0.1 is taken: no agent model (choose another with --agent-model-port)", "agent-model", model.port());
+                say("  %-19s port %d of 127.0.0.1 is taken: no agent model (choose another with --agent-model-port)", AGENT_MODEL, model.port());
                 return false;
             }
-            StackProcess process = launch("agent-model", model.port(), StackProcess.java(List.of("-Xms16m", "-Xmx64m", "-XX:+UseSerialGC"),
+            StackProcess process = launch(AGENT_MODEL, model.port(), StackProcess.java(List.of("-Xms16m", "-Xmx64m", "-XX:+UseSerialGC"),
                     Map.of(), List.of("-cp", simulatorClasspath(jar), "io.autoglm.fleet.simulator.FleetSimulator", "--agent-model-only",
                             "--agent-model-port", Integer.toString(model.port()), "--seed", Long.toString(options.seed()))), Map.of());
             if (!await(process, "/v1/models", Duration.ofSeconds(30))) {
@@ -283,7 +286,7 @@ public final class LocalStack {
                 return false;
             }
         }
-        Path draft = Files.createDirectories(state.resolve("agent-model"));
+        Path draft = Files.createDirectories(state.resolve(AGENT_MODEL));
         Files.writeString(draft.resolve("model.json"), model.manifest());
         Path log = state.resolve("logs").resolve("agent-model-store.log");
         Process publish = new ProcessBuilder(repo.resolve("scripts/model-store").toString(), "--store", repo.resolve("model-store-data").toString(),
@@ -295,7 +298,7 @@ public final class LocalStack {
                     model.name(), repo.relativize(log));
             return false;
         }
-        say("  %-19s %s at %s%s (%s)", "agent-model", model.name(), model.baseUrl(), model.simulated() ? ", a simulation" : "",
+        say("  %-19s %s at %s%s (%s)", AGENT_MODEL, model.name(), model.baseUrl(), model.simulated() ? ", a simulation" : "",
                 Files.readAllLines(log).stream().filter(line -> line.contains(model.name() + "@")).reduce((a, b) -> b).orElse("published"));
         return true;
     }
@@ -559,7 +562,7 @@ public final class LocalStack {
         }
         if (simulator != null) {
             sampleResources();
-            resources.report(options.devices(), java.util.Set.of(simulator.name(), "agent-model")).forEach(line -> say("%s", line));
+            resources.report(options.devices(), java.util.Set.of(simulator.name(), AGENT_MODEL)).forEach(line -> say("%s", line));
         }
         if (simulator != null && simulator.alive()) {
             simulator.stop(Duration.ofSeconds(20)); // it prints its summary on the way out

@@ -1,5 +1,8 @@
 package io.autoglm.fleet.local;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.autoglm.fleet.events.EventJson;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,11 +50,13 @@ record StackOptions(int devices, List<String> tenants, Optional<Duration> durati
 
         /** The remote version's {@code model.json}: the backend, never its key (only where the function reads it). */
         String manifest() {
-            String credential = keyEnv.map(env -> ", \"credential\": {\"env\": \"" + env + "\"}").orElse("");
-            return "{\"name\": \"" + name + "\", \"format\": \"remote\", \"description\": \""
-                    + (simulated() ? "the fleet simulator's simulated agent model (a simulation, not a real model)" : "the agent model at " + baseUrl())
-                    + "\",\n \"remote\": {\"protocol\": \"openai-chat\", \"baseUrl\": \"" + baseUrl() + "\", \"servedModel\": \"" + name + "\""
-                    + credential + "}}\n";
+            ObjectNode manifest = EventJson.mapper().createObjectNode().put("name", name).put("format", "remote")
+                    .put("description", simulated() ? "the fleet simulator's simulated agent model (a simulation, not a real model)"
+                            : "the agent model at " + baseUrl());
+            ObjectNode remote = manifest.putObject("remote").put("protocol", "openai-chat").put("baseUrl", baseUrl().toString())
+                    .put("servedModel", name);
+            keyEnv.ifPresent(env -> remote.putObject("credential").put("env", env));
+            return manifest.toPrettyString() + "\n";
         }
     }
 
